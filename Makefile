@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast lint format worker beat migrate seed run install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# The demo switches off the HR two-factor requirement so the demo logins work at once.
+demo: seed
+	@echo ""
+	@echo "  Reverse Mentoring demo on http://127.0.0.1:8000"
+	@echo "  HR coordinator: hr@example.com / mentoring-demo-2026"
+	@echo "  Junior mentor:  mia.schulz@example.com / mentoring-demo-2026"
+	@echo "  Senior mentee:  marcus.webb@example.com / mentoring-demo-2026"
+	@echo ""
+	HR_REQUIRE_MFA=0 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+run: install
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A mentoring worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A mentoring beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

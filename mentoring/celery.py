@@ -1,0 +1,18 @@
+"""The Celery application.
+
+Without REDIS_URL the settings make every task run eagerly in-process, so the embedded
+default needs no broker. With it, `make worker` and `make beat` run against Redis.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+
+app = Celery("mentoring")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The periodic schedule lives here and only here; later features add their sweeps.
+app.conf.beat_schedule = {}

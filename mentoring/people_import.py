@@ -1,0 +1,351 @@
+"""Reading a people file and working out what importing it would change.
+
+`plan_people_import(text)` never writes: it parses the CSV, checks every row against the
+file and the current directory, and returns an `ImportPlan` listing creates, updates,
+unchanged rows and row-numbered errors. `mentoring.services.people_import_apply` writes a
+plan only when it has no errors, so a file is imported whole or not at all.
+
+Row numbers are the ones a spreadsheet shows: the header is row 1, the first person row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from .models import Department, Level, User, validate_timezone
+
+COLUMNS = ("email", "first_name", "last_name", "title", "department", "level", "manager_email")
+OPTIONAL_COLUMNS = ("timezone", "language")
+REQUIRED_COLUMNS = ("email", "first_name", "last_name", "level")
+MAX_LENGTHS = {"first_name": 150, "last_name": 150, "title": 200, "department": 120}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: a problem with the whole file
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class PersonRow:
+    row: int
+    email: str
+    first_name: str
+    last_name: str
+    title: str
+    department: str
+    level: int | None
+    manager_email: str
+    timezone: str | None = None  # None: column absent, keep what the directory has
+    language: str | None = None
+
+
+@dataclass
+class RowChange:
+    row: int
+    email: str
+    name: str
+    action: str  # "create" | "update" | "unchanged"
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PersonRow] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_departments: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def _count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count("create")
+
+    @property
+    def updated(self) -> int:
+        return self._count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+
+def decode_upload(raw: bytes) -> str:
+    """Decode an uploaded file; raises ValueError with a message HR can act on."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving and upload it again.")
+        ) from exc
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    sample = text[:4096]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _clean_header(name: str | None) -> str:
+    return (name or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[str]]:
+    """Parse and check each row on its own. Returns rows, errors and ignored column names."""
+    errors: list[RowError] = []
+    if not text.strip():
+        return [], [RowError(None, "", _("The file is empty."))], []
+
+    reader = csv.reader(io.StringIO(text), _sniff_dialect(text))
+    try:
+        header = [_clean_header(name) for name in next(reader)]
+    except (StopIteration, csv.Error):
+        return [], [RowError(None, "", _("The file has no header row."))], []
+
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        message = _("The header row lacks the column(s) %(missing)s. Expected columns: %(expected)s.") % {
+            "missing": ", ".join(missing),
+            "expected": ", ".join(COLUMNS),
+        }
+        return [], [RowError(None, "", message)], []
+    duplicated = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicated:
+        message = _("The header row names these columns twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
+        return [], [RowError(None, "", message)], []
+    known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
+    ignored = [name for name in header if name and name not in known]
+    language_codes = {code for code, _label in _languages()}
+
+    rows: list[PersonRow] = []
+    first_row_of_email: dict[str, int] = {}
+    try:
+        for row_number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue  # blank lines are common at the end of exported files
+            if len(values) > len(header):
+                errors.append(RowError(row_number, "", _("has more values than the header has columns.")))
+                continue
+            record = {name: value.strip() for name, value in zip(header, values, strict=False)}
+            row_errors: list[RowError] = []
+
+            email = record.get("email", "").lower()
+            if not email:
+                row_errors.append(RowError(row_number, "email", _("is missing.")))
+            else:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    row_errors.append(RowError(row_number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email}))
+                else:
+                    if email in first_row_of_email:
+                        row_errors.append(
+                            RowError(
+                                row_number,
+                                "email",
+                                _("%(email)s appears twice in the file (first in row %(first)s).")
+                                % {"email": email, "first": first_row_of_email[email]},
+                            )
+                        )
+                    else:
+                        first_row_of_email[email] = row_number
+
+            for column in ("first_name", "last_name"):
+                if not record.get(column):
+                    row_errors.append(RowError(row_number, column, _("is missing.")))
+            for column, limit in MAX_LENGTHS.items():
+                if len(record.get(column, "")) > limit:
+                    row_errors.append(RowError(row_number, column, _("is longer than %(limit)s characters.") % {"limit": limit}))
+
+            level_text = record.get("level", "")
+            level = Level.from_text(level_text)
+            if level is None:
+                allowed = ", ".join(level.slug for level in Level)
+                if level_text:
+                    message = _("“%(value)s” is not a known level (use one of: %(allowed)s).") % {"value": level_text, "allowed": allowed}
+                else:
+                    message = _("is missing (use one of: %(allowed)s).") % {"allowed": allowed}
+                row_errors.append(RowError(row_number, "level", message))
+
+            manager_email = record.get("manager_email", "").lower()
+            if manager_email:
+                try:
+                    validate_email(manager_email)
+                except ValidationError:
+                    row_errors.append(
+                        RowError(row_number, "manager_email", _("“%(value)s” is not a valid e-mail address.") % {"value": manager_email})
+                    )
+                if manager_email == email:
+                    row_errors.append(RowError(row_number, "manager_email", _("a person cannot be their own manager.")))
+
+            timezone_name = record.get("timezone") if "timezone" in header else None
+            if timezone_name:
+                try:
+                    validate_timezone(timezone_name)
+                except ValidationError as exc:
+                    row_errors.append(RowError(row_number, "timezone", " ".join(exc.messages)))
+            language = (record.get("language") or "").lower() if "language" in header else None
+            if language and language not in language_codes:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        "language",
+                        _("“%(value)s” is not a supported language (use one of: %(allowed)s).")
+                        % {"value": language, "allowed": ", ".join(sorted(language_codes))},
+                    )
+                )
+
+            if row_errors:
+                errors.extend(row_errors)
+                continue
+            rows.append(
+                PersonRow(
+                    row=row_number,
+                    email=email,
+                    first_name=record["first_name"],
+                    last_name=record["last_name"],
+                    title=record.get("title", ""),
+                    department=record.get("department", ""),
+                    level=int(level) if level is not None else None,
+                    manager_email=manager_email,
+                    timezone=timezone_name or None,
+                    language=language or None,
+                )
+            )
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "", _("cannot be read as CSV (%(error)s).") % {"error": exc}))
+    if not rows and not errors:
+        errors.append(RowError(None, "", _("The file has a header but no people.")))
+    return rows, errors, ignored
+
+
+def _languages() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
+
+
+def _manager_cycles(rows: list[PersonRow], directory_managers: dict[str, str | None]) -> list[RowError]:
+    """Row errors for every manager cycle the file would create, each reported once."""
+    managers = dict(directory_managers)
+    for person in rows:
+        managers[person.email] = person.manager_email or None
+    row_of = {person.email: person.row for person in rows}
+    reported: set[frozenset[str]] = set()
+    errors = []
+    for person in rows:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        current: str | None = person.email
+        while current is not None and current not in position:
+            position[current] = len(path)
+            path.append(current)
+            current = managers.get(current)
+        if current is None:
+            continue
+        cycle = path[position[current] :]
+        key = frozenset(cycle)
+        if key in reported or person.email not in key:
+            continue
+        reported.add(key)
+        first = min(cycle, key=lambda email: row_of.get(email, 10**9))
+        start = cycle.index(first)
+        ordered = cycle[start:] + cycle[:start] + [first]
+        errors.append(
+            RowError(
+                row_of[first],
+                "manager_email",
+                _("creates a manager cycle: %(cycle)s.") % {"cycle": " → ".join(ordered)},
+            )
+        )
+    return errors
+
+
+def plan_people_import(text: str) -> ImportPlan:
+    """Work out what importing `text` would do, without writing anything."""
+    rows, errors, ignored = parse_people_csv(text)
+    plan = ImportPlan(rows=rows, errors=errors, ignored_columns=ignored)
+    if not rows:
+        return plan
+
+    file_emails = {person.email for person in rows}
+    existing = {
+        user.email.lower(): user
+        for user in User.objects.filter(email__in=file_emails).select_related("department", "manager")
+    }
+    directory_managers = {
+        email.lower(): (manager_email.lower() if manager_email else None)
+        for email, manager_email in User.objects.values_list("email", "manager__email")
+    }
+
+    for person in rows:
+        if person.manager_email and person.manager_email not in file_emails and person.manager_email not in directory_managers:
+            plan.errors.append(
+                RowError(
+                    person.row,
+                    "manager_email",
+                    _("%(email)s is neither in this file nor in the directory.") % {"email": person.manager_email},
+                )
+            )
+    plan.errors.extend(_manager_cycles(rows, directory_managers))
+    plan.errors.sort(key=lambda error: (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99))
+
+    departments = {name.lower() for name in Department.objects.values_list("name", flat=True)}
+    seen_new: set[str] = set()
+    for person in rows:
+        if person.department and person.department.lower() not in departments and person.department.lower() not in seen_new:
+            seen_new.add(person.department.lower())
+            plan.new_departments.append(person.department)
+
+    for person in rows:
+        name = f"{person.first_name} {person.last_name}"
+        user = existing.get(person.email)
+        if user is None:
+            plan.changes.append(RowChange(person.row, person.email, name, "create"))
+            continue
+        changes = person_changes(user, person)
+        plan.changes.append(RowChange(person.row, person.email, name, "update" if changes else "unchanged", changes))
+    return plan
+
+
+def person_changes(user: User, person: PersonRow) -> list[tuple[str, str, str]]:
+    """(column, old, new) for every value the row would change on `user`."""
+    changes: list[tuple[str, str, str]] = []
+
+    def compare(column: str, old: str, new: str, *, case_sensitive: bool = True) -> None:
+        same = old == new if case_sensitive else old.lower() == new.lower()
+        if not same:
+            changes.append((column, old, new))
+
+    compare("first_name", user.first_name, person.first_name)
+    compare("last_name", user.last_name, person.last_name)
+    compare("title", user.title, person.title)
+    compare("department", user.department.name if user.department else "", person.department, case_sensitive=False)
+    compare("level", Level(user.level).slug, Level(person.level).slug)
+    compare("manager_email", user.manager.email.lower() if user.manager else "", person.manager_email)
+    if person.timezone is not None:
+        compare("timezone", user.timezone, person.timezone)
+    if person.language is not None:
+        compare("language", user.language, person.language)
+    return changes

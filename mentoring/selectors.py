@@ -1,0 +1,48 @@
+"""Reads shared by views, commands and other apps."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import PeopleImport, User
+from .reporting import ReportingTree
+
+
+def reporting_tree() -> ReportingTree:
+    """The whole organisation's reporting lines, from one query."""
+    return ReportingTree(dict(User.objects.values_list("pk", "manager_id")))
+
+
+def directory_people(*, search: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[User]:
+    """People for the HR directory list, with what each row shows already joined."""
+    people = User.objects.select_related("department", "manager").prefetch_related("groups")
+    if search:
+        for word in search.split():
+            people = people.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(title__icontains=word)
+            )
+    if department_id:
+        people = people.filter(department_id=department_id)
+    if level:
+        people = people.filter(level=level)
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def people_for_export() -> QuerySet[User]:
+    return User.objects.select_related("department", "manager").order_by("email")
+
+
+def recent_people_imports(*, limit: int = 10) -> QuerySet[PeopleImport]:
+    return PeopleImport.objects.select_related("uploaded_by")[:limit]
+
+
+def profile_for(user: User) -> User:
+    """The signed-in person with what the home page shows about them."""
+    return (
+        User.objects.select_related("department", "manager", "manager__department")
+        .prefetch_related("direct_reports")
+        .get(pk=user.pk)
+    )

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services
+from .access import hr_required
+from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
+from .health import health_report
+from .models import PeopleImport
+from .people_import import decode_upload, plan_people_import
+
+PREVIEW_ROW_LIMIT = 500
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "mentoring/home.html", {"person": selectors.profile_for(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, initial={"timezone": request.user.timezone, "language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, timezone_name=form.cleaned_data["timezone"], language=form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("mentoring:profile")
+    return render(request, "mentoring/profile.html", {"form": form, "person": selectors.profile_for(request.user)})
+
+
+@hr_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.directory_people(
+        search=filters.get("q") or "",
+        department_id=filters["department"].pk if filters.get("department") else None,
+        level=filters.get("level"),
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "mentoring/directory.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@hr_required
+@require_GET
+def people_export(request: HttpRequest) -> HttpResponse:
+    content = services.people_export_csv(people=selectors.people_for_export())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.csv"'
+    return response
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def people_import(request: HttpRequest) -> HttpResponse:
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = decode_upload(upload.read())
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+        else:
+            record, _plan = services.people_import_preview(content=content, filename=upload.name, uploaded_by=request.user)
+            return redirect(record)
+    return render(request, "mentoring/people_import.html", {"form": form, "imports": selectors.recent_people_imports()})
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "discard":
+                services.people_import_discard(people_import=record)
+                messages.info(request, _("The import was discarded; nothing changed."))
+                return redirect("mentoring:people_import")
+            result = services.people_import_confirm(people_import=record, confirmed_by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages[:20]:
+                messages.error(request, message)
+            return redirect(record)
+        messages.success(
+            request,
+            _("Import applied: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        return redirect("mentoring:directory")
+
+    # Re-checked on every view: the directory may have changed since the upload.
+    plan = plan_people_import(record.content) if record.status in {PeopleImport.Status.PREVIEWED, PeopleImport.Status.REJECTED} else None
+    shown_changes = [change for change in plan.changes if change.action != "unchanged"][:PREVIEW_ROW_LIMIT] if plan else []
+    return render(
+        request,
+        "mentoring/people_import_preview.html",
+        {"record": record, "plan": plan, "shown_changes": shown_changes, "row_limit": PREVIEW_ROW_LIMIT},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
+

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionsConfig(AppConfig):
+    name = "sessions"
+    # Plain "sessions" would collide with django.contrib.sessions.
+    label = "mentoring_sessions"
+    verbose_name = _("Meetings")

@@ -1,0 +1,121 @@
+"""The settings module: embedded defaults, environment switches, production guards.
+
+Settings are read once per process, so each case runs in a fresh interpreter.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_VARS = {
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "HR_REQUIRE_MFA",
+    "SIGNUP_EMAIL_DOMAINS", "OIDC_CLIENT_ID", "OIDC_SERVER_URL", "OIDC_CLIENT_SECRET", "SQLITE_PATH", "EMAIL_BACKEND",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the test suite for Playwright, never in production
+}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k7#Qp2vX9!mLr4Zt8@bNc6Yw1$hJd3Fs5^gKx0&eUa7*iOq2(Rz",
+    "ALLOWED_HOSTS": "mentoring.example.com",
+}
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"].get("NAME")),
+    "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
+    "BROKER": settings.CELERY_BROKER_URL,
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_HOST": getattr(settings, "EMAIL_HOST", ""),
+    "EMAIL_PORT": getattr(settings, "EMAIL_PORT", 0),
+    "EMAIL_USE_SSL": getattr(settings, "EMAIL_USE_SSL", False),
+    "EMAIL_HOST_PASSWORD": getattr(settings, "EMAIL_HOST_PASSWORD", ""),
+    "HR_REQUIRE_MFA": settings.HR_REQUIRE_MFA,
+    "SIGNUP_EMAIL_DOMAINS": settings.SIGNUP_EMAIL_DOMAINS,
+    "PROVIDERS": list(settings.SOCIALACCOUNT_PROVIDERS),
+    "STATIC": settings.STORAGES["staticfiles"]["BACKEND"],
+    "SSL_REDIRECT": getattr(settings, "SECURE_SSL_REDIRECT", False),
+}))
+"""
+
+
+def run(args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS and not k.startswith("PYTEST")}
+    clean["DJANGO_SETTINGS_MODULE"] = "mentoring.settings"
+    clean.update(env)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def probe(**env) -> dict:
+    result = run(["-c", PROBE], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_default_is_sqlite_eager_console_debug():
+    values = probe()
+    assert values["DEBUG"] is True
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["EAGER"] is True
+    assert values["BROKER"] == "memory://"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["CACHE"].endswith("LocMemCache")
+    assert values["HR_REQUIRE_MFA"] is True  # on by default; only `make demo` switches it off
+
+
+def test_environment_switches_to_postgres_redis_and_smtp():
+    values = probe(
+        DATABASE_URL="postgres://app:secret@db.internal:5432/mentoring",
+        REDIS_URL="redis://cache.internal:6379/1",
+        EMAIL_URL="smtps://mailer:p%40ss@smtp.example.com",
+        SIGNUP_EMAIL_DOMAINS="Example.com, @corp.example",
+    )
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert (values["DB_HOST"], values["DB_NAME"]) == ("db.internal", "mentoring")
+    assert values["EAGER"] is False
+    assert values["BROKER"] == "redis://cache.internal:6379/1"
+    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_SSL"]) == ("smtp.example.com", 465, True)
+    assert values["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert values["SIGNUP_EMAIL_DOMAINS"] == ["example.com", "corp.example"]
+
+
+def test_oidc_provider_is_configured_from_the_environment():
+    assert probe()["PROVIDERS"] == []
+    values = probe(OIDC_CLIENT_ID="rm", OIDC_CLIENT_SECRET="s", OIDC_SERVER_URL="https://sso.example.com/realms/corp")
+    assert values["PROVIDERS"] == ["openid_connect"]
+    result = run(["-c", PROBE], OIDC_CLIENT_ID="rm")
+    assert result.returncode != 0 and "OIDC_SERVER_URL" in result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key_and_hosts():
+    result = run(["manage.py", "check"], DEBUG="0")
+    assert result.returncode != 0
+    assert "set SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+    result = run(["manage.py", "check"], DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"])
+    assert result.returncode != 0
+    assert "set ALLOWED_HOSTS" in result.stderr
+
+
+def test_bad_boolean_is_refused_with_the_variable_name():
+    result = run(["manage.py", "check"], DEBUG="maybe")
+    assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
+
+
+def test_documented_production_environment_passes_check_deploy():
+    values = probe(**PRODUCTION)
+    assert values["DEBUG"] is False
+    assert values["STATIC"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["SSL_REDIRECT"] is True
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
