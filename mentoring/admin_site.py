@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ class MentoringAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index")
-        if request.user.is_authenticated and request.user.is_active and request.user.is_staff:
+        if request.user.is_authenticated:
+            if not (request.user.is_active and request.user.is_staff):
+                raise PermissionDenied(_("Django admin is for HR coordinators and administrators."))
             return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": next_url}))
         return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))

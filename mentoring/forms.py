@@ -48,7 +48,7 @@ class DirectorySignupForm(SignupForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.claim_user is None and cleaned.get("email"):
+        if self.claim_user is None and not self.account_already_exists and cleaned.get("email"):
             for name in ("first_name", "last_name"):
                 if not cleaned.get(name):
                     self.add_error(name, _("Please give your name."))

@@ -149,7 +149,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A separate Redis database keeps cache.clear() away from Celery's queue.
+            "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,
             # A cache outage must not take the site down with it.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

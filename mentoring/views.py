@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial={"timezone": request.user.timezone, "language": request.user.language})
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial={"timezone": request.user.timezone, "language": request.user.language})
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=request.user, timezone_name=form.cleaned_data["timezone"], language=form.cleaned_data["language"])
         messages.success(request, _("Your preferences are saved."))
@@ -66,7 +66,8 @@ def people_export(request: HttpRequest) -> HttpResponse:
 @hr_required
 @require_http_methods(["GET", "POST"])
 def people_import(request: HttpRequest) -> HttpResponse:
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = PeopleImportForm(request.POST if bound else None, request.FILES if bound else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

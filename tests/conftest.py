@@ -7,6 +7,7 @@ Personas (the healthchecks habit): `hr` (HR coordinator with an authenticator ap
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,10 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.core.cache import cache
-
-    cache.clear()  # allauth's rate limits count in the cache
+    # A private in-memory cache per test: allauth's rate limits count in the cache, and
+    # clearing a shared Redis would also wipe Celery's queue in the service run.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}}
     yield
-    cache.clear()
 
 
 def totp_code(secret: str) -> str:

@@ -1,0 +1,223 @@
+"""People import: all-or-nothing, row-numbered errors, idempotent, updates."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from mentoring.models import Department, Level, User
+from mentoring.people_import import plan_people_import
+from mentoring.selectors import people_for_export
+from mentoring.services import PeopleImportRejected, people_export_csv, people_import_apply
+from tests.mentoring.factories import UserFactory
+
+HEADER = "email,first_name,last_name,title,department,level,manager_email\n"
+GOOD = HEADER + (
+    "ceo@acme.test,Cora,Chief,CEO,Executive,executive,\n"
+    "cto@acme.test,Tariq,Tech,CTO,Engineering,director,ceo@acme.test\n"
+    "lead@acme.test,Lea,Lead,Team Lead,Engineering,lead,cto@acme.test\n"
+    "dev@acme.test,Dev,Junior,Developer,Engineering,junior,lead@acme.test\n"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return sorted(User.objects.values_list("email", "first_name", "last_name", "title", "department__name", "level", "manager__email"))
+
+
+def rejected(content: str) -> list[str]:
+    before = snapshot()
+    departments = Department.objects.count()
+    with pytest.raises(PeopleImportRejected) as excinfo:
+        people_import_apply(content=content)
+    assert snapshot() == before, "a rejected file must change nothing"
+    assert Department.objects.count() == departments
+    return [str(error) for error in excinfo.value.plan.errors]
+
+
+def test_good_file_creates_people_departments_and_reporting_lines():
+    result = people_import_apply(content=GOOD)
+    assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
+    dev = User.objects.select_related("manager__manager__manager", "department").get(email="dev@acme.test")
+    assert dev.level == Level.JUNIOR
+    assert dev.department.name == "Engineering"
+    assert dev.manager.email == "lead@acme.test"
+    assert dev.manager.manager.manager.email == "ceo@acme.test"
+    assert not dev.has_usable_password()
+    assert set(Department.objects.values_list("name", flat=True)) == {"Executive", "Engineering"}
+
+
+def test_reimporting_the_same_file_changes_nothing(django_assert_max_num_queries):
+    people_import_apply(content=GOOD)
+    before = snapshot()
+    result = people_import_apply(content=GOOD)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
+    assert snapshot() == before
+
+
+def test_an_updated_row_updates_the_person_and_leaves_others_alone():
+    people_import_apply(content=GOOD)
+    untouched = UserFactory(email="other@acme.test", title="Keeps title")
+    changed = GOOD.replace("dev@acme.test,Dev,Junior,Developer,Engineering,junior,lead@acme.test", "dev@acme.test,Dev,Junior,Engineer,Platform,mid,cto@acme.test")
+    plan = plan_people_import(changed)
+    update = next(change for change in plan.changes if change.email == "dev@acme.test")
+    assert update.action == "update"
+    assert {column for column, _old, _new in update.changes} == {"title", "department", "level", "manager_email"}
+    result = people_import_apply(content=changed)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
+    dev = User.objects.get(email="dev@acme.test")
+    assert (dev.title, dev.department.name, dev.level, dev.manager.email) == ("Engineer", "Platform", Level.MID, "cto@acme.test")
+    untouched.refresh_from_db()
+    assert untouched.title == "Keeps title"
+
+
+def test_manager_may_already_be_in_the_directory():
+    UserFactory(email="boss@acme.test", level=Level.DIRECTOR)
+    people_import_apply(content=HEADER + "new@acme.test,New,Person,,Sales,junior,BOSS@acme.test\n")
+    assert User.objects.get(email="new@acme.test").manager.email == "boss@acme.test"
+
+
+def test_emails_and_levels_are_normalised_and_semicolons_work():
+    content = "Email;First Name;Last Name;Level\n  Mixed.Case@ACME.test ;Mi;Xed;Senior\n"
+    people_import_apply(content=content)
+    assert User.objects.get(email="mixed.case@acme.test").level == Level.SENIOR
+
+
+def test_missing_email_is_rejected_with_row_number():
+    errors = rejected(GOOD + ",No,Email,,Engineering,junior,\n")
+    assert errors == ["Row 6, email: is missing."]
+
+
+def test_malformed_email_is_rejected():
+    errors = rejected(GOOD + "not-an-email,Bad,Mail,,Engineering,junior,\n")
+    assert errors == ["Row 6, email: “not-an-email” is not a valid e-mail address."]
+
+
+def test_unknown_level_is_rejected_and_names_the_allowed_ones():
+    errors = rejected(GOOD + "x@acme.test,X,Y,,Engineering,intern,\n")
+    assert len(errors) == 1
+    assert errors[0].startswith("Row 6, level: “intern” is not a known level (use one of: apprentice, junior, mid")
+
+
+def test_unknown_manager_is_rejected():
+    errors = rejected(GOOD + "x@acme.test,X,Y,,Engineering,junior,ghost@acme.test\n")
+    assert errors == ["Row 6, manager_email: ghost@acme.test is neither in this file nor in the directory."]
+
+
+def test_manager_cycle_inside_the_file_is_rejected_once():
+    content = HEADER + "a@acme.test,A,A,,X,lead,b@acme.test\nb@acme.test,B,B,,X,lead,c@acme.test\nc@acme.test,C,C,,X,lead,a@acme.test\n"
+    errors = rejected(content)
+    assert errors == ["Row 2, manager_email: creates a manager cycle: a@acme.test → b@acme.test → c@acme.test → a@acme.test."]
+
+
+def test_manager_cycle_through_the_existing_directory_is_rejected():
+    people_import_apply(content=GOOD)
+    # The CEO would report to the developer, who (in the directory) reports up to the CEO.
+    errors = rejected(HEADER + "ceo@acme.test,Cora,Chief,CEO,Executive,executive,dev@acme.test\n")
+    assert len(errors) == 1 and "manager cycle" in errors[0] and errors[0].startswith("Row 2, manager_email")
+
+
+def test_own_manager_is_rejected():
+    errors = rejected(HEADER + "me@acme.test,Me,Me,,X,lead,me@acme.test\n")
+    assert errors == ["Row 2, manager_email: a person cannot be their own manager."]
+
+
+def test_duplicate_email_in_file_is_rejected_pointing_at_the_first_row():
+    errors = rejected(GOOD + "DEV@acme.test,Dev,Again,,Engineering,junior,\n")
+    assert errors == ["Row 6, email: dev@acme.test appears twice in the file (first in row 5)."]
+
+
+def test_one_bad_row_rejects_the_whole_file_and_all_errors_are_listed():
+    content = GOOD + "bad,X,Y,,Engineering,junior,\nz@acme.test,,Y,,Engineering,wizard,\n"
+    errors = rejected(content)
+    assert errors == [
+        "Row 6, email: “bad” is not a valid e-mail address.",
+        "Row 7, first_name: is missing.",
+        "Row 7, level: “wizard” is not a known level (use one of: apprentice, junior, mid, senior, lead, director, executive).",
+    ]
+    assert not User.objects.filter(email="ceo@acme.test").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "The file is empty."),
+        ("email,first_name\nx@acme.test,X\n", "The header row lacks the column(s) last_name, level."),
+        (HEADER, "The file has a header but no people."),
+        ("email,email,first_name,last_name,level\n", "The header row names these columns twice: email."),
+    ],
+)
+def test_whole_file_problems_are_explained(content, message):
+    errors = rejected(content)
+    assert len(errors) == 1 and errors[0].startswith(message)
+
+
+def test_bad_optional_timezone_and_language_are_rejected():
+    errors = rejected("email,first_name,last_name,level,timezone,language\nx@acme.test,X,Y,mid,Mars/Base,xx\n")
+    assert errors[0].startswith("Row 2, timezone:")
+    assert errors[1].startswith("Row 2, language: “xx” is not a supported language")
+
+
+def test_export_round_trips_through_import():
+    people_import_apply(content=GOOD)
+    exported = people_export_csv(people=people_for_export())
+    assert exported.splitlines()[0] == "email,first_name,last_name,title,department,level,manager_email,timezone,language"
+    assert "dev@acme.test,Dev,Junior,Developer,Engineering,junior,lead@acme.test,UTC,en" in exported.splitlines()
+    plan = plan_people_import(exported)
+    assert plan.is_valid and plan.unchanged == 4 and plan.created == plan.updated == 0
+
+
+def test_import_query_count_does_not_grow_per_row(django_assert_max_num_queries):
+    def file_of(n):
+        rows = [f"p{i}@acme.test,P{i},Person,,Dept {i % 3},junior,{'p0@acme.test' if i else ''}" for i in range(n)]
+        return HEADER + "\n".join(rows) + "\n"
+
+    with django_assert_max_num_queries(20):
+        people_import_apply(content=file_of(10))
+    User.objects.all().delete()
+    with django_assert_max_num_queries(20):
+        people_import_apply(content=file_of(300))
+    assert User.objects.count() == 300
+
+
+def test_command_imports_and_reports(tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_people", str(path))
+    assert "4 added, 0 updated, 0 unchanged" in capsys.readouterr().out
+    call_command("import_people", str(path))
+    assert "0 added, 0 updated, 4 unchanged" in capsys.readouterr().out
+
+
+def test_command_dry_run_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_people", str(path), "--dry-run")
+    assert "4 would be added" in capsys.readouterr().out
+    assert User.objects.count() == 0
+
+
+def test_command_fails_with_row_errors_and_nonzero_exit(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD + "broken,X,Y,,Engineering,junior,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_people", str(path))
+    assert User.objects.count() == 0
+    # And the real process exit code, as a cron job or script would see it:
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_people", str(tmp_path / "missing.csv")], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "Cannot read" in result.stderr
+
+
+def test_command_refuses_non_utf8(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(GOOD.replace("Cora", "Córa").encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_people", str(path))
