@@ -322,7 +322,17 @@ def plan_people_import(text: str) -> ImportPlan:
         name = f"{person.first_name} {person.last_name}"
         user = existing.get(person.email)
         if user is None:
-            plan.changes.append(RowChange(person.row, person.email, name, "create"))
+            details = [
+                (column, "", value)
+                for column, value in (
+                    ("title", person.title),
+                    ("department", person.department),
+                    ("level", Level(person.level).slug),
+                    ("manager_email", person.manager_email),
+                )
+                if value
+            ]
+            plan.changes.append(RowChange(person.row, person.email, name, "create", details))
             continue
         changes = person_changes(user, person)
         plan.changes.append(RowChange(person.row, person.email, name, "update" if changes else "unchanged", changes))
