@@ -96,6 +96,19 @@ class PeopleImportForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Name, e-mail or title")}))
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments"))
-    level = forms.TypedChoiceField(label=_("Level"), choices=[("", _("All levels")), *Level.choices], coerce=int, required=False, empty_value=None)
+    q = forms.CharField(label=_("Search"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", _("All levels")), *Level.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

@@ -221,3 +221,27 @@ def test_command_refuses_non_utf8(tmp_path):
     path.write_bytes(GOOD.replace("Cora", "Córa").encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_people", str(path))
+
+
+def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
+    from pathlib import Path
+
+    call_command("seed_demo")
+    count = User.objects.count()
+    before = snapshot()
+    call_command("seed_demo")
+    assert User.objects.count() == count == 40
+    assert snapshot() == before
+    hr = User.objects.get(email="hr@example.com")
+    assert hr.is_hr_coordinator and hr.check_password("mentoring-demo-2026")
+    # Real reporting chains: a junior engineer reports up to the CEO through four levels.
+    from mentoring.selectors import reporting_tree
+
+    tree = reporting_tree()
+    mia = User.objects.get(email="mia.schulz@example.com")
+    ceo = User.objects.get(email="ava.richter@example.com")
+    assert len(tree.chain_above(mia.pk)) == 4 and tree.chain_above(mia.pk)[-1] == ceo.pk
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "people-example.csv"
+    plan = plan_people_import(example.read_text(encoding="utf-8"))
+    assert plan.is_valid and (plan.created, plan.updated) == (4, 1)
