@@ -143,3 +143,22 @@ def test_account_pages_use_the_site_layout(client, url_name):
     page = client.get(reverse(url_name)).content.decode()
     assert "site-navbar" in page and "bootstrap.min.css" in page
     assert 'id="main"' in page  # landmark for the skip link
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "account_change_password",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_generate_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+    ],
+)
+def test_signed_in_account_pages_render_in_the_site_layout(client, junior, url_name):
+    client.force_login(junior)
+    response = client.get(reverse(url_name), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "site-navbar" in page and "btn" in page

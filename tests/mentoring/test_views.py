@@ -243,3 +243,22 @@ def test_friendly_404(client, junior):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We couldn’t find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_import_preview_costs_fixed_queries(hr_client, hr, django_assert_max_num_queries, size):
+    rows = "".join(f"p{i}@acme.test,P{i},Person,,Dept {i % 4},junior,{'p0@acme.test' if i else ''}\n" for i in range(size))
+    record = PeopleImport.objects.create(filename="big.csv", content="email,first_name,last_name,title,department,level,manager_email\n" + rows, uploaded_by=hr)
+    with django_assert_max_num_queries(14):
+        response = hr_client.get(record.get_absolute_url())
+    assert f"Apply: add {size}, update 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_home_costs_fixed_queries(client, senior_manager, django_assert_max_num_queries, size):
+    for _ in range(size):
+        UserFactory(manager=senior_manager)
+    login(client, senior_manager)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("mentoring:home")).content.decode()
+    assert "Direct reports" in page
