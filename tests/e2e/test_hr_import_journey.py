@@ -79,3 +79,30 @@ def test_import_with_errors_shows_rows_and_changes_nothing(page: Page, live_serv
     expect(page.get_by_role("button", name=re.compile("Apply"))).to_have_count(0)
     page.screenshot(path=screenshot_dir / "06-rejected.png", full_page=True)
     assert not User.objects.filter(email__endswith="@acme.test").exists()
+
+
+def test_hr_without_mfa_is_walked_through_authenticator_setup(page: Page, live_server, hr_without_mfa, screenshot_dir):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(hr_without_mfa.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()
+
+    page.goto(live_server.url + "/people/")
+    expect(page.get_by_text("HR pages show personal data")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)  # allauth asks to confirm before adding a factor
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    secret = page.locator("#authenticator_secret").input_value()
+    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    page.screenshot(path=screenshot_dir / "07-activate-totp.png", full_page=True)
+    page.get_by_label("Authenticator code").fill(code)
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    page.get_by_role("link", name="Continue to the people directory").click()
+    expect(page.get_by_role("heading", name="People directory")).to_be_visible()

@@ -262,3 +262,10 @@ def test_home_costs_fixed_queries(client, senior_manager, django_assert_max_num_
     with django_assert_max_num_queries(10):
         page = client.get(reverse("mentoring:home")).content.decode()
     assert "Direct reports" in page
+
+
+def test_friendly_500_page_renders_without_context():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({})
+    assert "Something went wrong on our side" in html and "bootstrap.min.css" in html
