@@ -57,9 +57,9 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(PeopleImport)
 class PeopleImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "status", "uploaded_by", "created_at", "applied_at", "created_count", "updated_count", "unchanged_count", "error_count"]
+    list_display = ["filename", "status", "uploaded_by", "created_at", "applied_by", "applied_at", "created_count", "updated_count", "unchanged_count", "error_count"]
     list_filter = ["status"]
-    list_select_related = ["uploaded_by"]
+    list_select_related = ["uploaded_by", "applied_by"]
     search_fields = ["filename", "uploaded_by__email"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in PeopleImport._meta.fields]

@@ -184,6 +184,9 @@ class PeopleImport(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), default=dj_timezone.now)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

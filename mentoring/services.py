@@ -96,8 +96,9 @@ def people_import_confirm(*, people_import: PeopleImport, confirmed_by: User) ->
         result = people_import_apply(content=locked.content)
         locked.status = PeopleImport.Status.APPLIED
         locked.applied_at = timezone.now()
+        locked.applied_by = confirmed_by
         locked.created_count, locked.updated_count, locked.unchanged_count = result.created, result.updated, result.unchanged
-        locked.save(update_fields=["status", "applied_at", "created_count", "updated_count", "unchanged_count"])
+        locked.save(update_fields=["status", "applied_at", "applied_by", "created_count", "updated_count", "unchanged_count"])
     people_import.refresh_from_db()
     return result
 

@@ -83,7 +83,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 @hr_required
 @require_http_methods(["GET", "POST"])
 def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
+    record = get_object_or_404(PeopleImport.objects.select_related("uploaded_by", "applied_by"), pk=pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "discard":

@@ -76,7 +76,7 @@ def test_preview_then_confirm_then_no_second_confirm_or_discard():
     record, plan = people_import_preview(content=GOOD, filename="people.csv", uploaded_by=hr)
     assert plan.is_valid and record.status == PeopleImport.Status.PREVIEWED and record.created_count == 4
     result = people_import_confirm(people_import=record, confirmed_by=hr)
-    assert result.created == 4 and record.status == PeopleImport.Status.APPLIED
+    assert result.created == 4 and record.status == PeopleImport.Status.APPLIED and record.applied_by == hr
     with pytest.raises(ValidationError, match="cannot be applied again"):
         people_import_confirm(people_import=record, confirmed_by=hr)
     with pytest.raises(ValidationError, match="Only an import awaiting confirmation"):

@@ -269,3 +269,12 @@ def test_friendly_500_page_renders_without_context():
 
     html = loader.get_template("500.html").render({})
     assert "Something went wrong on our side" in html and "bootstrap.min.css" in html
+
+
+def test_applied_import_page_says_who_applied_it(hr_client, hr):
+    upload(hr_client, GOOD.encode())
+    record = PeopleImport.objects.get()
+    hr_client.post(record.get_absolute_url(), {"action": "confirm"})
+    page = hr_client.get(record.get_absolute_url()).content.decode()
+    assert "by Hannah Reyes: 4 added, 0 updated, 0 unchanged." in page
+    assert 'value="confirm"' not in page
