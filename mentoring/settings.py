@@ -313,3 +313,5 @@ LOGGING = {
 }
 
 SITE_NAME = "Reverse Mentoring"
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -23,7 +23,14 @@ PREVIEW_ROW_LIMIT = 500
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "mentoring/home.html", {"person": selectors.profile_for(request.user)})
+    from programs import selectors as program_selectors
+
+    portal = {
+        "invitations": program_selectors.invitations_for(request.user),
+        "applications": program_selectors.applications_of(request.user),
+        "open_programs": program_selectors.programs_open_to(request.user),
+    }
+    return render(request, "mentoring/home.html", {"person": selectors.profile_for(request.user), "portal": portal})
 
 
 @login_required

@@ -6,9 +6,12 @@ import io
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from mentoring.models import User
 from mentoring.services import hr_coordinator_grant, people_import_apply
+
+from .seed_demo_program import seed_demo_program
 
 DEMO_PASSWORD = "mentoring-demo-2026"
 HR_EMAIL = "hr@example.com"
@@ -73,6 +76,11 @@ class Command(BaseCommand):
     help = f"Create the demo company ({len(PEOPLE)} people); every demo login uses the password {DEMO_PASSWORD!r}."
 
     def handle(self, *args, **options):
+        # Demo people have no real mailboxes: invitations and decisions are not printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed()
+
+    def _seed(self):
         with transaction.atomic():
             result = people_import_apply(content=demo_csv())
             emails = [row[0] for row in PEOPLE]
@@ -87,10 +95,13 @@ class Command(BaseCommand):
                     EmailAddress.objects.update_or_create(
                         user=user, email=user.email, defaults={"verified": True, "primary": True}
                     )
-            hr_coordinator_grant(user=User.objects.get(email=HR_EMAIL))
+            hr = User.objects.get(email=HR_EMAIL)
+            hr_coordinator_grant(user=hr)
+            program_note = seed_demo_program(hr=hr)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {len(people)} people ({result.created} added, {result.updated} updated). "
+                f"{program_note} "
                 f"Sign in as {HR_EMAIL} (HR) or e.g. mia.schulz@example.com (junior) with password {DEMO_PASSWORD!r}."
             )
         )

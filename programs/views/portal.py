@@ -1,0 +1,149 @@
+"""The volunteer's side: programs open to me, invitations, my application."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import selectors, services
+from ..forms import ApplicationForm, InvitationAnswerForm
+from ..models import Application, Invitation, Program, Role
+
+
+@login_required
+@require_GET
+def my_programs(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/portal/my_programs.html",
+        {
+            "open_programs": selectors.programs_open_to(request.user),
+            "invitations": selectors.invitations_for(request.user),
+            "applications": selectors.applications_of(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        program = selectors.program_visible_to(request.user, pk)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+    application = program.applications.filter(user=request.user).first()
+    invitation = program.invitations.filter(user=request.user).first()
+    role = program.role_for_level(request.user.level)
+    return render(
+        request,
+        "programs/portal/program_detail.html",
+        {
+            "program": program,
+            "curriculum": list(program.curriculum.all()),
+            "application": application,
+            "invitation": invitation,
+            "role": Role(role) if role else None,
+            "can_apply": program.accepts_applications and role is not None and (program.open_for_applications or invitation is not None)
+            and (application is None or application.status == Application.Status.WITHDRAWN),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    # Someone else's link is simply not found: invitations are personal.
+    invitation = get_object_or_404(Invitation.objects.select_related("program", "invited_by"), token=token, user=request.user)
+    form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            services.invitation_respond(invitation=invitation, user=request.user, accept=accept, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(invitation.get_absolute_url())
+        if accept:
+            return redirect("programs:apply", pk=invitation.program_id)
+        messages.info(request, _("Thanks for letting us know. You can still change your mind while the program is recruiting."))
+        return redirect("programs:mine")
+    program = invitation.program
+    return render(
+        request,
+        "programs/portal/invitation.html",
+        {"invitation": invitation, "program": program, "curriculum": list(program.curriculum.select_related("topic")), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply, or edit one's own application. The applicant is always the signed-in person."""
+    program = get_object_or_404(Program, pk=pk)
+    application = program.applications.filter(user=request.user).first()
+    editing = application is not None and application.status != Application.Status.WITHDRAWN
+    try:
+        if not editing:
+            services.may_apply(program=program, user=request.user)
+        role = services.intake.application_role(program=program, user=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("programs:mine")
+    if editing and program.status != Program.Status.RECRUITING:
+        messages.info(request, _("Applications can be changed until matching starts."))
+        return redirect("programs:my_application", pk=program.pk)
+
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        program=program,
+        user=request.user,
+        role=role,
+        initial=ApplicationForm.initial_from(application if editing else None, request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if editing:
+                services.application_update(application=application, user=request.user, answers=form.answers())
+            else:
+                services.application_submit(program=program, user=request.user, answers=form.answers())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Your application is saved.") if editing else _("Thank you! Your application is in; HR will get back to you."))
+            return redirect("programs:my_application", pk=program.pk)
+    return render(
+        request,
+        "programs/portal/apply.html",
+        {"program": program, "form": form, "role": Role(role), "editing": editing, "curriculum": list(program.curriculum.select_related("topic"))},
+    )
+
+
+@login_required
+@require_GET
+def my_application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("program", "decided_by").prefetch_related("topics__topic", "avoid_people"), program_id=pk, user=request.user
+    )
+    return render(request, "programs/portal/my_application.html", {"application": application, "program": application.program})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, program_id=pk, user=request.user)
+    try:
+        services.application_withdraw(application=application, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Your application is withdrawn. Thank you for considering it."))
+    return redirect("programs:mine")
