@@ -244,8 +244,12 @@ class ApplicationForm(forms.Form):
                 self.fields[f"expertise_{topic.pk}"] = forms.ChoiceField(label=topic.name, choices=STRENGTH_EXPERTISE, required=False)
             if self.learns:
                 self.fields[f"interest_{topic.pk}"] = forms.ChoiceField(label=topic.name, choices=STRENGTH_INTEREST, required=False)
-        if role != Role.JUNIOR:
+        if role == Role.JUNIOR:
+            self.fields["comfort_with_seniors"].required = True
+        else:
             del self.fields["comfort_with_seniors"]
+        if role == Role.SENIOR:
+            self.fields["openness_statement"].required = True
         if role != Role.SENIOR:
             del self.fields["openness_statement"]
             del self.fields["time_commitment_confirmed"]

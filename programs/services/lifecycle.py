@@ -51,6 +51,8 @@ def record_transition(*, program: Program, from_status: str, to_status: str, by:
 
 def transition_refusals(program: Program, to_status: str) -> list[str]:
     """Why `program` cannot move to `to_status` now (empty when it can)."""
+    if to_status not in Program.Status.values:
+        return [_("“%(status)s” is not a program status.") % {"status": to_status}]
     if to_status not in ALLOWED.get(program.status, set()):
         return [
             _("A %(from)s program cannot move to %(to)s.")

@@ -62,7 +62,8 @@ def topic_update(*, topic: Topic, name: str, category: str, description: str, is
 
 # --- programs ------------------------------------------------------------------------------
 def _validated(program: Program) -> Program:
-    program.full_clean(exclude=["created_by"])
+    # Constraint checks come next, worded for people; the database enforces them too.
+    program.full_clean(exclude=["created_by"], validate_constraints=False)
     if program.junior_max_level >= program.senior_min_level:
         raise ValidationError(
             {"senior_min_level": _("Senior mentees must start above the highest junior level, so juniors really are junior.")}

@@ -10,7 +10,8 @@ from mentoring.models import PeopleImport, User
 from tests.conftest import totp_code
 from tests.mentoring.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the topic catalog (a data migration) survives the flush between browser tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PEOPLE_CSV = (
     "email,first_name,last_name,title,department,level,manager_email\n"
