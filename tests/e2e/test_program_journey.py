@@ -6,23 +6,22 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from mentoring.models import Level
 from programs.models import Application, Program
-from tests.e2e.helpers import sign_in
 from tests.mentoring.factories import UserFactory
 
 # serialized_rollback: the topic catalog (a data migration) survives the flush between browser tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_program_from_template_to_accepted_volunteers(browser: Browser, live_server, hr, screenshot_dir):
+def test_program_from_template_to_accepted_volunteers(sign_in, live_server, hr, screenshot_dir):
     junior = UserFactory(email="jun@example.com", first_name="Juna", last_name="Park", level=Level.JUNIOR, title="Junior Developer")
     senior = UserFactory(email="sen@example.com", first_name="Selma", last_name="Ortiz", level=Level.DIRECTOR, title="VP Engineering")
 
     # HR: create from the tech template, set a start date, open recruiting.
-    hr_page = sign_in(browser, live_server, hr)
+    hr_page = sign_in(hr)
     hr_page.get_by_role("link", name="Manage programs").click()
     hr_page.get_by_role("link", name=re.compile("Use this template: Engineering leadership")).click()
     start = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
@@ -44,7 +43,7 @@ def test_program_from_template_to_accepted_volunteers(browser: Browser, live_ser
     hr_page.screenshot(path=screenshot_dir / "12-invitations.png", full_page=True)
 
     # The junior accepts the invitation and applies.
-    junior_page = sign_in(browser, live_server, junior)
+    junior_page = sign_in(junior)
     junior_page.get_by_role("link", name="See the invitation").click()
     expect(junior_page.get_by_text("Your perspective would help our leaders.")).to_be_visible()
     junior_page.get_by_role("button", name="Yes, I'd like to apply").click()
@@ -61,7 +60,7 @@ def test_program_from_template_to_accepted_volunteers(browser: Browser, live_ser
     expect(junior_page.get_by_text("Your application is in")).to_be_visible()
 
     # The senior applies too, confirming the time commitment shown to them.
-    senior_page = sign_in(browser, live_server, senior)
+    senior_page = sign_in(senior)
     senior_page.get_by_role("link", name="See the invitation").click()
     senior_page.get_by_role("button", name="Yes, I'd like to apply").click()
     senior_page.get_by_label("Priority: AI and automation").select_option(label="Top priority")

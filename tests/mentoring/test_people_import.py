@@ -242,6 +242,14 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     ceo = User.objects.get(email="ava.richter@example.com")
     assert len(tree.chain_above(mia.pk)) == 4 and tree.chain_above(mia.pk)[-1] == ceo.pk
 
+    from programs.models import Program
+    from programs.selectors import readiness
+
+    program = Program.objects.get()
+    assert program.status == Program.Status.RECRUITING and program.template_key == "tech"
+    ready = readiness(program)
+    assert (ready.accepted_juniors, ready.accepted_seniors, ready.submitted_juniors + ready.submitted_seniors) == (4, 4, 2)
+
     example = Path(__file__).resolve().parents[2] / "docs" / "people-example.csv"
     plan = plan_people_import(example.read_text(encoding="utf-8"))
     assert plan.is_valid and (plan.created, plan.updated) == (4, 1)
