@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401  (registers the lifecycle guards matching owns)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
+    path("", include("matching.urls")),
     path("", include("mentoring.urls_app")),
 ]

@@ -23,9 +23,11 @@ PREVIEW_ROW_LIMIT = 500
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from matching.selectors import matches_visible_to
     from programs import selectors as program_selectors
 
     portal = {
+        "matches": matches_visible_to(request.user),
         "invitations": program_selectors.invitations_for(request.user),
         "applications": program_selectors.applications_of(request.user),
         "open_programs": program_selectors.programs_open_to(request.user),

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matching.selectors import matches_visible_to
+
 from .. import selectors, services
 from ..forms import ApplicationForm, InvitationAnswerForm
 from ..models import Application, Invitation, Program, Role
@@ -25,6 +27,7 @@ def my_programs(request: HttpRequest) -> HttpResponse:
             "open_programs": selectors.programs_open_to(request.user),
             "invitations": selectors.invitations_for(request.user),
             "applications": selectors.applications_of(request.user),
+            "matches": matches_visible_to(request.user),
         },
     )
 

@@ -29,6 +29,18 @@ def people(level, n):
     return [UserFactory(level=level) for _ in range(n)]
 
 
+def confirm_all(program, hr):
+    """Run matching, offer every proposal and let every member accept."""
+    from matching.models import Match
+    from matching.services import match_respond, matches_approve, matching_run
+
+    matching_run(program=program, by=hr)
+    matches_approve(program=program, by=hr)
+    for match in Match.objects.filter(program=program, status=Match.Status.APPROVED):
+        for member in match.members.all():
+            match_respond(match=match, user=member.user, accept=True)
+
+
 def accepted(program, hr, juniors=1, seniors=1):
     for person in people(20, juniors) + people(60, seniors):
         application_decide(application=apply(program, person), decision="accepted", by=hr)
@@ -99,6 +111,8 @@ def test_active_needs_both_sides_and_evaluating_waits_for_the_end_date(hr):
     program = tech_program(hr=hr, status=S.RECRUITING, start_date=datetime.date(2027, 1, 1))
     accepted(program, hr)
     program_transition(program=program, to_status=S.MATCHING, by=hr)
+    assert refused(program, S.ACTIVE, hr) == ["Start needs at least one confirmed match: approve the proposals and wait for both sides to accept."]
+    confirm_all(program, hr)
     program_transition(program=program, to_status=S.ACTIVE, by=hr)
     with time_machine.travel(datetime.datetime(2027, 3, 1, 12, tzinfo=datetime.UTC)):
         assert refused(program, S.EVALUATING, hr) == ["The program runs until 2027-06-30. Evaluate earlier only by forcing it with a reason."]
@@ -112,6 +126,7 @@ def test_evaluating_on_time_needs_no_force(hr):
     program = tech_program(hr=hr, status=S.RECRUITING, start_date=datetime.date(2027, 1, 1))
     accepted(program, hr)
     program_transition(program=program, to_status=S.MATCHING, by=hr)
+    confirm_all(program, hr)
     program_transition(program=program, to_status=S.ACTIVE, by=hr)
     with time_machine.travel(datetime.datetime(2027, 7, 1, 12, tzinfo=datetime.UTC)):
         program_transition(program=program, to_status=S.EVALUATING, by=hr)

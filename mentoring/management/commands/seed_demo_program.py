@@ -100,4 +100,31 @@ def seed_demo_program(*, hr: User) -> str:
         )
         if decision:
             application_decide(application=application, decision=decision, by=hr, message="Welcome aboard!")
-    return "Demo program recruiting with 4 junior mentors and 4 senior mentees accepted, 2 applications awaiting review."
+    seed_demo_matching(program=program, hr=hr)
+    return (
+        "Demo program in matching: 5 junior mentors and 5 senior mentees, a completed run with explanations, "
+        "3 confirmed pairs, 2 declined pairs and a re-match of the freed people."
+    )
+
+
+def seed_demo_matching(*, program: Program, hr: User) -> None:
+    """Accept the last two applicants, match, and play out acceptances and two declines."""
+    from matching.models import Match
+    from matching.services import match_respond, matches_approve, matching_run
+
+    for application in program.applications.filter(status=Application.Status.SUBMITTED):
+        application_decide(application=application, decision=Application.Status.ACCEPTED, by=hr, message="Welcome aboard!")
+    program_transition(program=program, to_status=Program.Status.MATCHING, by=hr, reason="Intake closed")
+    matching_run(program=program, by=hr)
+    matches_approve(program=program, by=hr)
+    offered = list(Match.objects.filter(program=program, status=Match.Status.APPROVED).order_by("-score", "pk"))
+    declines = {offered[-1].pk: "We already work closely together on a project.", offered[-2].pk: "Bad timing: I am on parental leave next month."}
+    for match in offered:
+        for member in match.members.select_related("user").order_by("role"):
+            reason = declines.get(match.pk)
+            if reason and member.role == "senior":
+                match_respond(match=match, user=member.user, accept=False, reason=reason)
+                break
+            match_respond(match=match, user=member.user, accept=True)
+    matching_run(program=program, by=hr)  # re-matches only the freed people
+    matches_approve(program=program, by=hr)

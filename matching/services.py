@@ -1,0 +1,338 @@
+"""Matching runs, HR's review (pin, forbid, manual, approve) and the members' answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentoring.emails import absolute_url, send_after_commit
+from mentoring.models import User
+from programs.models import Application, Program, Role
+from programs.services import ensure_editable, register_guard
+
+from . import engine
+from .models import DEFAULT_WEIGHTS, Match, MatchingConfig, MatchMember, MatchRun, PairRule
+from .problem import Problem, held_user_ids, load_problem
+from .scoring import COMPONENTS, explain, why_unmatched
+
+RUNNABLE = {Program.Status.MATCHING, Program.Status.ACTIVE}
+
+
+def config_for(program: Program) -> MatchingConfig:
+    config, _created = MatchingConfig.objects.get_or_create(program=program)
+    return config
+
+
+def config_update(*, program: Program, weights: Mapping[str, float], objective: str, min_level_gap: int) -> MatchingConfig:
+    ensure_editable(program)
+    cleaned = {}
+    for name in COMPONENTS:
+        value = weights.get(name, DEFAULT_WEIGHTS[name])
+        try:
+            value = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({name: _("Weights are whole numbers from 0 to 100.")}) from exc
+        if not 0 <= value <= 100:
+            raise ValidationError({name: _("Weights are whole numbers from 0 to 100.")})
+        cleaned[name] = value
+    if not any(cleaned.values()):
+        raise ValidationError(_("At least one weight must be above zero."))
+    if objective not in MatchingConfig.Objective.values:
+        raise ValidationError({"objective": _("Unknown objective.")})
+    config = config_for(program)
+    config.weights, config.objective, config.min_level_gap = cleaned, objective, min_level_gap
+    config.full_clean()
+    config.save()
+    return config
+
+
+def _ensure_runnable(program: Program) -> None:
+    ensure_editable(program)
+    if program.status not in RUNNABLE:
+        raise ValidationError(_("Matching runs while the program is in its matching phase (or active, to re-match freed people)."))
+
+
+def _new_match(*, program: Program, run: MatchRun | None, source: str, score: float, explanation: dict, members: list[tuple[int, str]], by: User | None) -> Match:
+    match = Match.objects.create(program=program, run=run, source=source, score=round(score, 2), explanation=explanation, created_by=by)
+    MatchMember.objects.bulk_create([MatchMember(match=match, user_id=user_id, role=role) for user_id, role in members])
+    return match
+
+
+def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[str] | None = None) -> dict:
+    data = explain(j, s, problem.juniors, problem.seniors, problem.parts, problem.labels, peer_exchange=problem.peer_exchange)
+    data["reasons"] = (prefix or []) + data["reasons"]
+    return data
+
+
+def refusal_reasons(problem: Problem, j: int, s: int) -> list[str]:
+    """Why one junior–senior pair breaks a hard rule (empty when it does not)."""
+    reasons = []
+    if problem.limits.chain[j, s]:
+        reasons.append(_("they are in one reporting chain"))
+    if problem.limits.excluded[j, s]:
+        reasons.append(_("the pair is excluded (an HR rule, a private preference or an earlier decline)"))
+    if problem.limits.level[j, s]:
+        reasons.append(_("the senior is not at least %(gap)s level points above the junior") % {"gap": problem.config.min_level_gap})
+    if problem.limits.language[j, s]:
+        reasons.append(_("they share no language"))
+    return reasons
+
+
+@transaction.atomic
+def matching_run(*, program: Program, by: User) -> MatchRun:
+    """Propose the best matches for everyone accepted and not yet held by a match.
+
+    Earlier proposals that HR has not approved are discarded; offered and confirmed
+    matches are left alone, so a run after declines re-matches only the freed people.
+    Pinned pairs are placed first.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _ensure_runnable(program)
+    config = config_for(program)
+    started = time.perf_counter()
+    Match.objects.filter(program=program, status=Match.Status.PROPOSED).update(status=Match.Status.DISCARDED)
+    held = held_user_ids(program)
+    is_rematch = bool(held) or Match.objects.filter(program=program, status__in=[Match.Status.DECLINED, Match.Status.ENDED]).exists()
+    problem = load_problem(program, config=config, exclude_user_ids=held)
+    junior_at = {int(uid): i for i, uid in enumerate(problem.juniors.ids)}
+    senior_at = {int(uid): i for i, uid in enumerate(problem.seniors.ids)}
+
+    allowed = problem.limits.allowed.copy()
+    placed: list[tuple[int, int, str]] = []
+    for rule in PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN).order_by("pk"):
+        j, s = junior_at.get(rule.junior_id), senior_at.get(rule.senior_id)
+        if j is None or s is None or not allowed[j, s] or not allowed[j].any() or not allowed[:, s].any():
+            continue  # one of them is matched already, or no longer accepted
+        placed.append((j, s, Match.Source.PINNED))
+        allowed[j, :] = False
+        allowed[:, s] = False
+
+    run = MatchRun.objects.create(
+        program=program,
+        created_by=by,
+        algorithm="",
+        objective=config.objective,
+        weights=config.weights,
+        min_level_gap=config.min_level_gap,
+        is_rematch=is_rematch,
+        juniors_in_pool=len(problem.juniors),
+        seniors_in_pool=len(problem.seniors),
+        input_digest=problem.digest(),
+    )
+    matched_juniors: set[int] = set()
+    matched_seniors: set[int] = set()
+    scores: list[float] = []
+    if program.format == Program.Format.GROUP:
+        limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
+        result = engine.solve_groups(problem.scores, allowed, limits)
+        run.algorithm, run.proven_optimal = "groups: mixed-integer program (HiGHS)", result.proven_optimal
+        for group in result.groups:
+            pair_scores = [float(problem.scores[j, s]) for j in group.juniors for s in group.seniors]
+            score = sum(pair_scores) / len(pair_scores)
+            reasons = []
+            for j in group.juniors:
+                best = max(group.seniors, key=lambda s, j=j: problem.scores[j, s])
+                first = _pair_explanation(problem, j, best)["reasons"][0]
+                reasons.append(f"{problem.juniors.names[j]}: {first}")
+            members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [(int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors]
+            _new_match(program=program, run=run, source=Match.Source.ENGINE, score=score, explanation={"reasons": reasons}, members=members, by=by)
+            matched_juniors.update(group.juniors)
+            matched_seniors.update(group.seniors)
+            scores.append(score)
+    else:
+        pairs = engine.solve_pairs(problem.scores, allowed, objective=config.objective)
+        run.algorithm = f"pairs: linear_sum_assignment ({config.objective})"
+        for j, s, source in placed + [(j, s, Match.Source.ENGINE) for j, s in pairs]:
+            prefix = [_("pinned by HR")] if source == Match.Source.PINNED else []
+            score = float(problem.scores[j, s])
+            _new_match(
+                program=program,
+                run=run,
+                source=source,
+                score=score,
+                explanation=_pair_explanation(problem, j, s, prefix=prefix),
+                members=[(int(problem.juniors.ids[j]), Role.JUNIOR), (int(problem.seniors.ids[s]), Role.SENIOR)],
+                by=by,
+            )
+            matched_juniors.add(j)
+            matched_seniors.add(s)
+            scores.append(score)
+
+    positive = problem.limits.allowed & (problem.scores > 0)
+    unmatched = []
+    for side, people, matched, count in (("junior", problem.juniors, matched_juniors, len(problem.seniors)), ("senior", problem.seniors, matched_seniors, len(problem.juniors))):
+        for index in range(len(people)):
+            if index in matched:
+                continue
+            has_positive = positive[index].any() if side == "junior" else positive[:, index].any()
+            reason = why_unmatched(index, side=side, limits=problem.limits, other_count=count, positive_partner=bool(has_positive), objective=config.objective)
+            unmatched.append({"user_id": int(people.ids[index]), "name": people.names[index], "role": side, "reason": reason})
+
+    run.matches_made = len(scores)
+    run.juniors_matched, run.seniors_matched = len(matched_juniors), len(matched_seniors)
+    run.total_score = round(sum(scores), 2)
+    run.lowest_score = round(min(scores), 2) if scores else None
+    run.unmatched = unmatched
+    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.save()
+    return run
+
+
+def _pair_problem(program: Program, junior: User, senior: User) -> tuple[Problem, int, int]:
+    applications = {
+        a.user_id: a for a in program.applications.filter(user__in=[junior, senior], status=Application.Status.ACCEPTED)
+    }
+    if junior.pk not in applications or applications[junior.pk].role != Role.JUNIOR:
+        raise ValidationError(_("%(name)s is not an accepted junior mentor of this program.") % {"name": junior.get_full_name()})
+    if senior.pk not in applications or applications[senior.pk].role != Role.SENIOR:
+        raise ValidationError(_("%(name)s is not an accepted senior mentee of this program.") % {"name": senior.get_full_name()})
+    problem = load_problem(program, config=config_for(program), only_user_ids=[junior.pk, senior.pk])
+    return problem, 0, 0
+
+
+@transaction.atomic
+def match_create_manual(*, program: Program, junior: User, senior: User, by: User) -> Match:
+    """HR pairs two people by hand; refused with the reason when a hard rule forbids it."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _ensure_runnable(program)
+    busy = held_user_ids(program) & {junior.pk, senior.pk}
+    if busy:
+        raise ValidationError(_("Both people must be free: at least one is already in a proposed, offered or confirmed match."))
+    problem, j, s = _pair_problem(program, junior, senior)
+    refusals = refusal_reasons(problem, j, s)
+    if refusals:
+        raise ValidationError(_("This pair cannot be matched: %(reasons)s.") % {"reasons": "; ".join(refusals)})
+    return _new_match(
+        program=program,
+        run=None,
+        source=Match.Source.MANUAL,
+        score=float(problem.scores[j, s]),
+        explanation=_pair_explanation(problem, j, s, prefix=[_("matched by HR")]),
+        members=[(junior.pk, Role.JUNIOR), (senior.pk, Role.SENIOR)],
+        by=by,
+    )
+
+
+@transaction.atomic
+def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by: User, reason: str = "") -> PairRule:
+    """Pin (always pair) or forbid (never pair) one junior–senior pair for the next runs."""
+    ensure_editable(program)
+    if kind not in PairRule.Kind.values:
+        raise ValidationError(_("Unknown rule."))
+    if kind == PairRule.Kind.PIN:
+        problem, j, s = _pair_problem(program, junior, senior)
+        refusals = refusal_reasons(problem, j, s)
+        if refusals:
+            raise ValidationError(_("This pair cannot be pinned: %(reasons)s.") % {"reasons": "; ".join(refusals)})
+        clash = PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN).filter(Q(junior=junior) | Q(senior=senior)).exclude(junior=junior, senior=senior)
+        if clash.exists():
+            raise ValidationError(_("One of them is already pinned to someone else; remove that pin first."))
+    rule, _created = PairRule.objects.update_or_create(
+        program=program, junior=junior, senior=senior, defaults={"kind": kind, "reason": reason.strip(), "created_by": by}
+    )
+    if kind == PairRule.Kind.FORBID:
+        # A proposal that is now forbidden cannot stand.
+        Match.objects.filter(program=program, status=Match.Status.PROPOSED, members__user=junior).filter(members__user=senior).update(
+            status=Match.Status.DISCARDED
+        )
+    return rule
+
+
+def pair_rule_remove(*, rule: PairRule) -> None:
+    ensure_editable(rule.program)
+    rule.delete()
+
+
+def _notify_members(match: Match, template: str) -> None:
+    members = list(match.members.select_related("user"))
+    for member in members:
+        partners = [m.user for m in members if m.user_id != member.user_id]
+        send_after_commit(
+            to=member.user,
+            template=template,
+            context={"match": match, "program": match.program, "member": member, "partners": partners, "url": absolute_url(match.get_absolute_url())},
+        )
+
+
+@transaction.atomic
+def matches_approve(*, program: Program, by: User, matches: Iterable[Match] | None = None) -> int:
+    """Offer proposed matches to their members (all proposals of the program by default)."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _ensure_runnable(program)
+    proposed = Match.objects.filter(program=program, status=Match.Status.PROPOSED)
+    if matches is not None:
+        proposed = proposed.filter(pk__in=[m.pk for m in matches])
+    approved = list(proposed.select_related("program"))
+    now = timezone.now()
+    for match in approved:
+        match.status, match.approved_by, match.approved_at = Match.Status.APPROVED, by, now
+    Match.objects.bulk_update(approved, ["status", "approved_by", "approved_at"])
+    for match in approved:
+        _notify_members(match, "match-offered")
+    return len(approved)
+
+
+def match_discard(*, match: Match) -> None:
+    updated = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(status=Match.Status.DISCARDED)
+    if not updated:
+        raise ValidationError(_("Only a proposal that has not been offered yet can be discarded."))
+
+
+@transaction.atomic
+def match_respond(*, match: Match, user: User, accept: bool, reason: str = "") -> Match:
+    """A member accepts or declines. All accept: confirmed. Anyone declines: the people are free again."""
+    match = Match.objects.select_for_update().select_related("program").get(pk=match.pk)
+    member = match.members.filter(user=user).first()
+    if member is None:
+        raise PermissionDenied(_("This match is not yours."))
+    if match.status != Match.Status.APPROVED:
+        raise ValidationError(_("This match is %(status)s; there is nothing to answer.") % {"status": match.get_status_display().lower()})
+    member.response = MatchMember.Response.ACCEPTED if accept else MatchMember.Response.DECLINED
+    member.decline_reason = "" if accept else (reason or "").strip()
+    member.responded_at = timezone.now()
+    member.save(update_fields=["response", "decline_reason", "responded_at"])
+    responses = set(match.members.values_list("response", flat=True))
+    if MatchMember.Response.DECLINED in responses:
+        match.status = Match.Status.DECLINED
+        match.save(update_fields=["status"])
+    elif responses == {MatchMember.Response.ACCEPTED}:
+        match.status, match.confirmed_at = Match.Status.CONFIRMED, timezone.now()
+        match.save(update_fields=["status", "confirmed_at"])
+        _notify_members(match, "match-confirmed")
+    return match
+
+
+@transaction.atomic
+def match_end(*, match: Match, by: User, reason: str) -> Match:
+    """End a pair that does not work; both people can then be re-matched."""
+    match = Match.objects.select_for_update().select_related("program").get(pk=match.pk)
+    ensure_editable(match.program)
+    if match.status not in {Match.Status.APPROVED, Match.Status.CONFIRMED}:
+        raise ValidationError(_("Only an offered or confirmed match can be ended."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the match ends; the reason stays with HR."))
+    match.status, match.ended_at, match.end_reason = Match.Status.ENDED, timezone.now(), reason.strip()
+    match.save(update_fields=["status", "ended_at", "end_reason"])
+    return match
+
+
+# --- lifecycle guards owned by matching ---------------------------------------------------------
+@register_guard(Program.Status.MATCHING, Program.Status.ACTIVE)
+def _needs_confirmed_matches(program: Program) -> list[str]:
+    if not Match.objects.filter(program=program, status=Match.Status.CONFIRMED).exists():
+        return [_("Start needs at least one confirmed match: approve the proposals and wait for both sides to accept.")]
+    return []
+
+
+@register_guard(Program.Status.MATCHING, Program.Status.RECRUITING)
+def _no_offers_out(program: Program) -> list[str]:
+    if Match.objects.filter(program=program, status__in=[Match.Status.APPROVED, Match.Status.CONFIRMED]).exists():
+        return [_("Matches have been offered already; end them before reopening recruiting.")]
+    return []
+
