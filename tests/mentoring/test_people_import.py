@@ -245,10 +245,21 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     from programs.models import Program
     from programs.selectors import readiness
 
+    from matching.models import Match, MatchRun
+
     program = Program.objects.get()
-    assert program.status == Program.Status.RECRUITING and program.template_key == "tech"
+    assert program.status == Program.Status.MATCHING and program.template_key == "tech"
     ready = readiness(program)
-    assert (ready.accepted_juniors, ready.accepted_seniors, ready.submitted_juniors + ready.submitted_seniors) == (4, 4, 2)
+    assert (ready.accepted_juniors, ready.accepted_seniors) == (5, 5)
+    # A completed run with explanations, declines, and a re-match of the freed people.
+    assert MatchRun.objects.filter(program=program).count() == 2
+    assert MatchRun.objects.filter(program=program, is_rematch=True).count() == 1
+    assert Match.objects.filter(program=program, status="confirmed").count() == 3
+    assert Match.objects.filter(program=program, status="declined").count() == 2
+    rematched = Match.objects.get(program=program, status="approved")
+    declined_people = set(Match.objects.filter(program=program, status="declined").values_list("members__user_id", flat=True))
+    assert set(rematched.members.values_list("user_id", flat=True)) <= declined_people
+    assert all(match.reasons for match in Match.objects.filter(program=program))
 
     example = Path(__file__).resolve().parents[2] / "docs" / "people-example.csv"
     plan = plan_people_import(example.read_text(encoding="utf-8"))
