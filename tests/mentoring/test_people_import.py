@@ -242,10 +242,9 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     ceo = User.objects.get(email="ava.richter@example.com")
     assert len(tree.chain_above(mia.pk)) == 4 and tree.chain_above(mia.pk)[-1] == ceo.pk
 
+    from matching.models import Match, MatchRun
     from programs.models import Program
     from programs.selectors import readiness
-
-    from matching.models import Match, MatchRun
 
     program = Program.objects.get()
     assert program.status == Program.Status.MATCHING and program.template_key == "tech"
