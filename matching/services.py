@@ -58,10 +58,27 @@ def _ensure_runnable(program: Program) -> None:
         raise ValidationError(_("Matching runs while the program is in its matching phase (or active, to re-match freed people)."))
 
 
+def _new_matches(*, program: Program, run: MatchRun | None, specs: list[dict], by: User | None) -> list[Match]:
+    """Store matches and their members in two bulk inserts, whatever their number.
+
+    Each spec: {"source", "score", "explanation", "members": [(user_id, role), ...]}.
+    """
+    matches = Match.objects.bulk_create(
+        [
+            Match(program=program, run=run, source=spec["source"], score=round(spec["score"], 2), explanation=spec["explanation"], created_by=by)
+            for spec in specs
+        ],
+        batch_size=500,
+    )
+    MatchMember.objects.bulk_create(
+        [MatchMember(match=match, user_id=user_id, role=role) for match, spec in zip(matches, specs, strict=True) for user_id, role in spec["members"]],
+        batch_size=1000,
+    )
+    return matches
+
+
 def _new_match(*, program: Program, run: MatchRun | None, source: str, score: float, explanation: dict, members: list[tuple[int, str]], by: User | None) -> Match:
-    match = Match.objects.create(program=program, run=run, source=source, score=round(score, 2), explanation=explanation, created_by=by)
-    MatchMember.objects.bulk_create([MatchMember(match=match, user_id=user_id, role=role) for user_id, role in members])
-    return match
+    return _new_matches(program=program, run=run, specs=[{"source": source, "score": score, "explanation": explanation, "members": members}], by=by)[0]
 
 
 def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[str] | None = None) -> dict:
@@ -128,6 +145,7 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
     matched_juniors: set[int] = set()
     matched_seniors: set[int] = set()
     scores: list[float] = []
+    specs: list[dict] = []
     if program.format == Program.Format.GROUP:
         limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
         result = engine.solve_groups(problem.scores, allowed, limits)
@@ -141,7 +159,7 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
                 first = _pair_explanation(problem, j, best)["reasons"][0]
                 reasons.append(f"{problem.juniors.names[j]}: {first}")
             members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [(int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors]
-            _new_match(program=program, run=run, source=Match.Source.ENGINE, score=score, explanation={"reasons": reasons}, members=members, by=by)
+            specs.append({"source": Match.Source.ENGINE, "score": score, "explanation": {"reasons": reasons}, "members": members})
             matched_juniors.update(group.juniors)
             matched_seniors.update(group.seniors)
             scores.append(score)
@@ -151,18 +169,19 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
         for j, s, source in placed + [(j, s, Match.Source.ENGINE) for j, s in pairs]:
             prefix = [_("pinned by HR")] if source == Match.Source.PINNED else []
             score = float(problem.scores[j, s])
-            _new_match(
-                program=program,
-                run=run,
-                source=source,
-                score=score,
-                explanation=_pair_explanation(problem, j, s, prefix=prefix),
-                members=[(int(problem.juniors.ids[j]), Role.JUNIOR), (int(problem.seniors.ids[s]), Role.SENIOR)],
-                by=by,
+            specs.append(
+                {
+                    "source": source,
+                    "score": score,
+                    "explanation": _pair_explanation(problem, j, s, prefix=prefix),
+                    "members": [(int(problem.juniors.ids[j]), Role.JUNIOR), (int(problem.seniors.ids[s]), Role.SENIOR)],
+                }
             )
             matched_juniors.add(j)
             matched_seniors.add(s)
             scores.append(score)
+
+    _new_matches(program=program, run=run, specs=specs, by=by)
 
     positive = problem.limits.allowed & (problem.scores > 0)
     unmatched = []

@@ -10,8 +10,7 @@ from mentoring.models import PeopleImport, User
 from tests.conftest import totp_code
 from tests.mentoring.factories import PASSWORD
 
-# serialized_rollback: the topic catalog (a data migration) survives the flush between browser tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PEOPLE_CSV = (
     "email,first_name,last_name,title,department,level,manager_email\n"

@@ -12,8 +12,7 @@ from mentoring.models import Level
 from programs.models import Application, Program
 from tests.mentoring.factories import UserFactory
 
-# serialized_rollback: the topic catalog (a data migration) survives the flush between browser tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_program_from_template_to_accepted_volunteers(sign_in, live_server, hr, screenshot_dir):

@@ -1,0 +1,20 @@
+"""The benchmark script keeps working (its figures belong in README, not in tests)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_benchmark_prints_one_json_line_per_size():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run([sys.executable, "-m", "matching.bench", "--sizes", "12", "30"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [line["juniors"] for line in lines] == [12, 30]
+    for line in lines:
+        assert line["matches"] > 0 and line["total_score"] >= line["greedy_total_score"] - 1e-6
+        assert {"engine_s", "end_to_end_s", "queries"} <= set(line)
