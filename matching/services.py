@@ -323,6 +323,9 @@ def match_respond(*, match: Match, user: User, accept: bool, reason: str = "") -
     elif responses == {MatchMember.Response.ACCEPTED}:
         match.status, match.confirmed_at = Match.Status.CONFIRMED, timezone.now()
         match.save(update_fields=["status", "confirmed_at"])
+        from sessions.services import meetings_plan_for_match  # sessions builds on matching
+
+        meetings_plan_for_match(match=match)
         _notify_members(match, "match-confirmed")
     return match
 

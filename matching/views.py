@@ -199,6 +199,8 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you, your answer is saved."))
         return redirect(match.get_absolute_url())
+    if match.status == Match.Status.CONFIRMED:
+        return redirect("mentoring_sessions:pair", match_pk=match.pk)
     me = next(m for m in match.members.all() if m.user_id == request.user.pk)
     partners = [m for m in match.members.all() if m.user_id != request.user.pk]
     return render(request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form})

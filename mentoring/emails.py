@@ -19,7 +19,7 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def build_email(*, to, template: str, context: dict) -> EmailMultiAlternatives:
+def build_email(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> EmailMultiAlternatives:
     with translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE):
         full_context = {"recipient": to, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{template}-subject.txt", full_context).split())
@@ -27,15 +27,17 @@ def build_email(*, to, template: str, context: dict) -> EmailMultiAlternatives:
         html = render_to_string(f"emails/{template}.html", full_context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to.email])
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 
-def send_after_commit(*, to, template: str, context: dict) -> None:
+def send_after_commit(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> None:
     """Send once the surrounding transaction has committed; a mail failure never undoes the write."""
 
     def send() -> None:
         try:
-            build_email(to=to, template=template, context=context).send()
+            build_email(to=to, template=template, context=context, attachments=list(attachments)).send()
         except Exception:  # SMTP trouble must not turn a saved decision into an error page
             logger.exception("could not send %s e-mail to %s", template, to.email)
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("matching.urls")),
+    path("", include("sessions.urls")),
     path("", include("mentoring.urls_app")),
 ]

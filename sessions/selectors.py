@@ -1,0 +1,150 @@
+"""Reads for meetings, scoped to the person asking; HR gets facts, never content."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from matching.models import Match, MatchMember
+from mentoring.models import User
+from programs.models import Program, Role
+
+from .models import ActionItem, Meeting, Note, SessionLog
+
+PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.ENDED]
+
+
+def participants_of(meeting: Meeting) -> list[User]:
+    if meeting.match_id is not None:
+        return [m.user for m in meeting.match.members.select_related("user")]
+    return list(
+        User.objects.filter(match_memberships__match__program_id=meeting.program_id, match_memberships__match__status=Match.Status.CONFIRMED).distinct()
+    )
+
+
+def pair_for(user: User, match_pk: int) -> Match:
+    """A confirmed (or ended) match the user belongs to; Match.DoesNotExist otherwise."""
+    members = MatchMember.objects.select_related("user", "user__department")
+    return (
+        Match.objects.filter(pk=match_pk, members__user=user, status__in=PAIR_STATUSES)
+        .select_related("program")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .get()
+    )
+
+
+def meetings_of_pair(match: Match) -> list[Meeting]:
+    logs = SessionLog.objects.select_related("author")
+    return list(
+        Meeting.objects.filter(Q(match=match) | Q(match=None, program_id=match.program_id))
+        .select_related("topic", "lead")
+        .prefetch_related(Prefetch("logs", queryset=logs), "options")
+        .order_by("month", "due_by", "pk")
+    )
+
+
+def notes_visible_to(user: User, match: Match) -> QuerySet[Note]:
+    return match.notes.filter(Q(author=user) | Q(visibility=Note.Visibility.SHARED)).select_related("author", "meeting")
+
+
+def action_items_of(match: Match) -> QuerySet[ActionItem]:
+    return match.action_items.select_related("owner")
+
+
+@dataclass(frozen=True)
+class TwoWayStreet:
+    """Whether both sides share and both sides learn, from the pair's own logs."""
+
+    junior_shared: int
+    junior_learned: int
+    senior_shared: int
+    senior_learned: int
+    logs: int
+
+    @property
+    def balanced(self) -> bool:
+        return all((self.junior_shared, self.junior_learned, self.senior_shared, self.senior_learned))
+
+    @property
+    def one_way(self) -> bool:
+        return self.logs > 0 and not self.balanced
+
+
+def two_way_street(match: Match, meetings: list[Meeting]) -> TwoWayStreet:
+    roles = {m.user_id: m.role for m in match.members.all()}
+    counts = defaultdict(int)
+    logs = 0
+    for meeting in meetings:
+        for log in meeting.logs.all():
+            role = roles.get(log.author_id)
+            if role is None or not log.held:
+                continue
+            logs += 1
+            counts[(role, "shared")] += bool(log.shared)
+            counts[(role, "learned")] += bool(log.learned)
+    return TwoWayStreet(
+        junior_shared=counts[(Role.JUNIOR, "shared")],
+        junior_learned=counts[(Role.JUNIOR, "learned")],
+        senior_shared=counts[(Role.SENIOR, "shared")],
+        senior_learned=counts[(Role.SENIOR, "learned")],
+        logs=logs,
+    )
+
+
+def meetings_for_feed(user: User) -> list[Meeting]:
+    matches = Match.objects.filter(members__user=user, status__in=PAIR_STATUSES)
+    programs = matches.values("program_id")
+    return list(
+        Meeting.objects.filter(Q(match__in=matches) | Q(match=None, program_id__in=programs))
+        .exclude(starts_at=None)
+        .select_related("program", "match")
+        .prefetch_related("match__members__user")
+    )
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    month: int
+    planned: int
+    held: int
+    missed: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    months: list[MonthFacts]
+    average_minutes: float | None
+    pairs_without_recent_meeting: list[Match]
+    period_days: int
+
+
+def meeting_facts(program: Program) -> MeetingFacts:
+    """What HR may know: counts, lengths and dates — never notes or logs' text."""
+    S = Meeting.Status
+    rows = (
+        program.meetings.values("month")
+        .annotate(
+            planned=Count("pk", filter=~Q(status=S.CANCELLED)),
+            held=Count("pk", filter=Q(status=S.HELD)),
+            missed=Count("pk", filter=Q(status=S.MISSED)),
+            cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+        )
+        .order_by("month")
+    )
+    months = [MonthFacts(**row) for row in rows]
+    average = SessionLog.objects.filter(meeting__program=program, held=True).aggregate(value=Avg("actual_minutes"))["value"]
+    period_days = {Program.Cadence.WEEKLY: 7, Program.Cadence.BIWEEKLY: 14, Program.Cadence.MONTHLY: 31}[program.meeting_cadence]
+    since = timezone.now() - datetime.timedelta(days=period_days)
+    recent = Meeting.objects.filter(program=program, status=S.HELD, starts_at__gte=since).values("match_id")
+    members = MatchMember.objects.select_related("user").order_by("role")
+    quiet = list(
+        program.matches.filter(status=Match.Status.CONFIRMED, confirmed_at__lte=since)
+        .exclude(pk__in=recent)
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+    return MeetingFacts(months=months, average_minutes=round(average, 1) if average else None, pairs_without_recent_meeting=quiet, period_days=period_days)

@@ -1,0 +1,243 @@
+"""The pair space, meeting pages, calendar feed, and HR's facts-only meetings view."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matching.models import Match
+from mentoring.access import hr_required
+from mentoring.models import User
+from programs.models import Program
+
+from . import calendar, selectors, services
+from .forms import ActionItemForm, CancelForm, LogForm, NoteForm, ProposeForm, RescheduleForm
+from .models import ActionItem, CalendarFeed, Meeting, Project, TimeOption
+
+JUNIOR_PREP = [
+    _("Prepare the topic for the session"),
+    _("Have concrete examples ready — show, don't just tell"),
+    _("Don't over-prepare: stay authentic"),
+    _("Make it practical: a tool to try, a screen to look at together"),
+]
+SENIOR_PREP = [
+    _("Bring openness"),
+    _("Think of concrete questions or topics"),
+    _("Leave the ego at the door"),
+    _("Take notes"),
+]
+IN_SESSION = [
+    _("Eye level: the junior is the expert in this session, whatever the titles."),
+    _("Dialogue, not lecture: the senior shares context and experience too."),
+    _("Ask follow-up questions; don't get defensive."),
+]
+
+
+def _pair(request: HttpRequest, match_pk: int) -> Match:
+    try:
+        return selectors.pair_for(request.user, match_pk)
+    except Match.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    """A meeting of one of the user's pairs, or a program-wide session of their program."""
+    meeting = get_object_or_404(Meeting.objects.select_related("program", "topic", "lead", "match"), pk=pk)
+    if request.user.pk not in {p.pk for p in selectors.participants_of(meeting)}:
+        raise Http404
+    return meeting
+
+
+def _errors(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
+    match = _pair(request, match_pk)
+    meetings = selectors.meetings_of_pair(match)
+    members = list(match.members.all())
+    return render(
+        request,
+        "sessions/pair.html",
+        {
+            "match": match,
+            "me": next(m for m in members if m.user_id == request.user.pk),
+            "partners": [m for m in members if m.user_id != request.user.pk],
+            "meetings": meetings,
+            "street": selectors.two_way_street(match, meetings),
+            "notes": selectors.notes_visible_to(request.user, match),
+            "actions": selectors.action_items_of(match),
+            "project": Project.objects.filter(match=match).prefetch_related("milestones").first(),
+            "note_form": NoteForm(initial={"visibility": "private"}),
+            "action_form": ActionItemForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
+    match = _pair(request, match_pk)
+    form = NoteForm(request.POST)
+    meeting = None
+    if request.POST.get("meeting"):
+        meeting = Meeting.objects.filter(pk=request.POST["meeting"], match=match).first()
+    if form.is_valid():
+        try:
+            services.note_add(match=match, author=request.user, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"], meeting=meeting)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Note saved."))
+    else:
+        messages.error(request, _("Write something first."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("mentoring_sessions:pair", match_pk=match.pk)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
+    match = _pair(request, match_pk)
+    form = ActionItemForm(request.POST)
+    if form.is_valid():
+        owner = User.objects.filter(pk=form.cleaned_data["owner"] or request.user.pk).first() or request.user
+        try:
+            services.action_item_add(match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"])
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Describe the action."))
+    return redirect("mentoring_sessions:pair", match_pk=match.pk)
+
+
+@login_required
+@require_POST
+def action_toggle(request: HttpRequest, match_pk: int, item_pk: int) -> HttpResponse:
+    match = _pair(request, match_pk)
+    services.action_item_toggle(item=get_object_or_404(ActionItem, pk=item_pk, match=match), by=request.user)
+    return redirect("mentoring_sessions:pair", match_pk=match.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        "propose": ProposeForm(request.POST if action == "propose" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
+        "reschedule": RescheduleForm(request.POST if action == "reschedule" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
+        "cancel": CancelForm(request.POST if action == "cancel" else None),
+        "log": LogForm(request.POST if action == "log" else None),
+    }
+    if action:
+        try:
+            if action == "confirm":
+                option = get_object_or_404(TimeOption, pk=request.POST.get("option"), meeting=meeting)
+                services.meeting_confirm_time(meeting=meeting, by=request.user, option=option)
+                messages.success(request, _("Scheduled. A calendar invitation is on its way to both of you."))
+                return redirect(meeting.get_absolute_url())
+            form = forms.get(action)
+            if form is None:
+                raise Http404
+            if form.is_valid():
+                data = form.cleaned_data
+                if action == "propose":
+                    services.meeting_propose_times(meeting=meeting, by=request.user, options=form.options(), duration_minutes=data["duration_minutes"], location=data["location"], video_link=data["video_link"])
+                    messages.success(request, _("Times offered. Your partner picks one."))
+                elif action == "reschedule":
+                    services.meeting_reschedule(meeting=meeting, by=request.user, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"], location=data["location"], video_link=data["video_link"])
+                    messages.success(request, _("Moved. Everyone gets an updated invitation."))
+                elif action == "cancel":
+                    services.meeting_cancel(meeting=meeting, by=request.user, reason=data["reason"])
+                    messages.info(request, _("Cancelled. Everyone has been told."))
+                elif action == "log":
+                    services.meeting_log(meeting=meeting, by=request.user, held=data["held"], actual_minutes=data["actual_minutes"], shared=data["shared"], learned=data["learned"])
+                    messages.success(request, _("Thanks for logging the meeting."))
+                return redirect(meeting.get_absolute_url())
+        except (ValidationError, PermissionDenied) as exc:
+            form = forms.get(action)
+            if form is not None and isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                _errors(request, exc)
+    meeting.refresh_from_db()
+    role = None
+    if meeting.match_id:
+        role = meeting.match.members.filter(user=request.user).values_list("role", flat=True).first()
+    logs = list(meeting.logs.select_related("author"))
+    return render(
+        request,
+        "sessions/meeting.html",
+        {
+            "meeting": meeting,
+            "role": role,
+            "forms": forms,
+            "options": list(meeting.options.select_related("proposed_by")),
+            "logs": logs,
+            "my_log": next((log for log in logs if log.author_id == request.user.pk), None),
+            "notes": selectors.notes_visible_to(request.user, meeting.match).filter(meeting=meeting) if meeting.match_id else [],
+            "note_form": NoteForm(initial={"visibility": "private"}),
+            "prep": JUNIOR_PREP if role == "junior" else SENIOR_PREP,
+            "in_session": IN_SESSION,
+            "participants": selectors.participants_of(meeting),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.info(request, _("Your calendar link no longer works."))
+        else:
+            services.calendar_feed_regenerate(user=request.user)
+            messages.success(request, _("New calendar link created; any old link stopped working."))
+        return redirect("mentoring_sessions:calendar")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "sessions/calendar.html", {"feed": feed, "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else ""})
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret-URL subscription calendar (calendar clients cannot sign in)."""
+    subscription = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if subscription is None:
+        raise Http404
+    user = subscription.user
+    meetings = selectors.meetings_for_feed(user)
+    content = calendar.feed(meetings, lambda m: [member.user for member in m.match.members.all()] if m.match_id else [user])
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="reverse-mentoring.ics"'
+    return response
+
+
+@hr_required
+@require_GET
+def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program, pk=pk)
+    facts = selectors.meeting_facts(program)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meetings-program-{program.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["month", "planned", "held", "missed", "cancelled"])
+        for row in facts.months:
+            writer.writerow([row.month, row.planned, row.held, row.missed, row.cancelled])
+        return response
+    return render(request, "sessions/hr_meetings.html", {"program": program, "facts": facts})
