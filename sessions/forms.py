@@ -17,7 +17,7 @@ class ProposeForm(forms.Form):
     option_3 = forms.DateTimeField(label=_("Time 3 (optional)"), required=False, widget=DateTimeInput)
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=1, max_value=480)
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
-    video_link = forms.URLField(label=_("Video link"), required=False)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     def options(self):
         return [self.cleaned_data[name] for name in ("option_1", "option_2", "option_3") if self.cleaned_data.get(name)]
@@ -27,7 +27,7 @@ class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("New time"), widget=DateTimeInput)
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=1, max_value=480)
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
-    video_link = forms.URLField(label=_("Video link"), required=False)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
 
 class CancelForm(forms.Form):

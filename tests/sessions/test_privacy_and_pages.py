@@ -1,0 +1,210 @@
+"""Notes and logs reach nobody but the pair — a test per route — plus access, the feed,
+timezone display and query budgets."""
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from matching.models import Match
+from sessions.models import ActionItem, CalendarFeed, Meeting, Note, SessionLog
+from sessions.services import (
+    calendar_feed_regenerate,
+    calendar_feed_revoke,
+    meeting_confirm_time,
+    meeting_log,
+    meeting_propose_times,
+    note_add,
+)
+from tests.sessions.conftest import confirmed_pairs, soon
+
+pytestmark = pytest.mark.django_db
+SECRET_NOTE = "my-secret-note-7f3a"
+SECRET_LOG = "what-i-learned-9c1e"
+
+
+@pytest.fixture
+def lived_pair(pair):
+    """A pair with a held kickoff, a private note, a shared note and logs from both."""
+    program, match, junior, senior = pair
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    meeting_propose_times(meeting=kickoff, by=junior, options=[soon()], duration_minutes=60)
+    meeting_confirm_time(meeting=kickoff, by=senior, option=kickoff.options.get())
+    Meeting.objects.filter(pk=kickoff.pk).update(starts_at=soon(-3))
+    meeting_log(meeting=kickoff, by=junior, held=True, actual_minutes=60, shared="CI pipelines", learned=SECRET_LOG)
+    meeting_log(meeting=kickoff, by=senior, held=True, actual_minutes=50, shared="Budget process", learned="How juniors use AI")
+    note_add(match=match, author=junior, body=SECRET_NOTE, visibility="private", meeting=kickoff)
+    note_add(match=match, author=senior, body="shared-note-for-both", visibility="shared")
+    return program, match, junior, senior, kickoff
+
+
+def pages_hr_can_open(program):
+    return [
+        reverse("mentoring_sessions:hr_meetings", args=[program.pk]),
+        reverse("mentoring_sessions:hr_meetings", args=[program.pk]) + "?format=csv",
+        reverse("programs:manage_detail", args=[program.pk]),
+        reverse("matching:review", args=[program.pk]),
+        "/admin/mentoring_sessions/note/",
+        "/admin/mentoring_sessions/sessionlog/",
+        "/admin/mentoring_sessions/meeting/",
+    ]
+
+
+def test_hr_portal_pages_and_exports_never_show_notes_or_logs(hr_client, lived_pair):
+    program, match, junior, senior, kickoff = lived_pair
+    for url in pages_hr_can_open(program):
+        response = hr_client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert SECRET_NOTE not in body and SECRET_LOG not in body and "shared-note-for-both" not in body, url
+
+
+def test_hr_admin_detail_pages_mask_note_and_log_text(hr_client, lived_pair):
+    program, match, junior, senior, kickoff = lived_pair
+    note = Note.objects.get(body=SECRET_NOTE)
+    log = SessionLog.objects.get(author=junior)
+    for url in (f"/admin/mentoring_sessions/note/{note.pk}/change/", f"/admin/mentoring_sessions/sessionlog/{log.pk}/change/"):
+        response = hr_client.get(url)
+        assert response.status_code == 200
+        assert SECRET_NOTE not in response.content.decode() and SECRET_LOG not in response.content.decode()
+    assert hr_client.get("/admin/mentoring_sessions/actionitem/").status_code == 404  # not registered at all
+
+
+def test_hr_cannot_open_the_pair_space_or_meeting_page(hr_client, lived_pair):
+    program, match, junior, senior, kickoff = lived_pair
+    assert hr_client.get(reverse("mentoring_sessions:pair", args=[match.pk])).status_code == 404
+    assert hr_client.get(kickoff.get_absolute_url()).status_code == 404
+    assert hr_client.post(reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "x", "visibility": "shared"}).status_code == 404
+
+
+def test_other_pairs_see_nothing(client, hr):
+    program, people = confirmed_pairs(hr, pairs=2)
+    (junior_a, senior_a), (junior_b, _senior_b) = people
+    match_a = Match.objects.get(program=program, members__user=junior_a)
+    note_add(match=match_a, author=junior_a, body=SECRET_NOTE, visibility="shared")
+    kickoff_a = Meeting.objects.get(match=match_a, kind="kickoff")
+    client.force_login(junior_b)
+    assert client.get(reverse("mentoring_sessions:pair", args=[match_a.pk])).status_code == 404
+    assert client.get(kickoff_a.get_absolute_url()).status_code == 404
+    assert client.post(reverse("mentoring_sessions:action_add", args=[match_a.pk]), {"title": "x"}).status_code == 404
+    assert not ActionItem.objects.exists()
+    feed = calendar_feed_regenerate(user=junior_b)
+    assert SECRET_NOTE.encode() not in client.get(feed.get_absolute_url()).content
+
+
+def test_partner_sees_shared_notes_but_not_private_ones(client, lived_pair):
+    program, match, junior, senior, kickoff = lived_pair
+    client.force_login(senior)
+    page = client.get(reverse("mentoring_sessions:pair", args=[match.pk])).content.decode()
+    assert "shared-note-for-both" in page and SECRET_NOTE not in page
+    client.force_login(junior)
+    page = client.get(reverse("mentoring_sessions:pair", args=[match.pk])).content.decode()
+    assert SECRET_NOTE in page
+
+
+def test_pair_page_shows_the_two_way_street(client, lived_pair):
+    program, match, junior, senior, kickoff = lived_pair
+    client.force_login(junior)
+    page = client.get(reverse("mentoring_sessions:pair", args=[match.pk])).content.decode()
+    assert "two-way-ok" in page
+    SessionLog.objects.filter(author=senior).update(learned="")
+    page = client.get(reverse("mentoring_sessions:pair", args=[match.pk])).content.decode()
+    assert "two-way-warning" in page
+
+
+def test_feed_parses_back_lists_only_own_meetings_and_can_be_revoked(client, hr):
+    program, people = confirmed_pairs(hr, pairs=2)
+    (junior_a, senior_a), (junior_b, senior_b) = people
+    mine = Meeting.objects.get(match__members__user=junior_a, kind="kickoff")
+    theirs = Meeting.objects.get(match__members__user=junior_b, kind="kickoff")
+    for meeting, (j, s) in ((mine, people[0]), (theirs, people[1])):
+        meeting_propose_times(meeting=meeting, by=j, options=[soon()], duration_minutes=60)
+        meeting_confirm_time(meeting=meeting, by=s, option=meeting.options.get())
+    feed = calendar_feed_regenerate(user=junior_a)
+    response = client.get(feed.get_absolute_url())  # no sign-in: calendar clients cannot
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+    assert uids == {f"{mine.uid}@reverse-mentoring"}
+    old_url = feed.get_absolute_url()
+    new = calendar_feed_regenerate(user=junior_a)
+    assert client.get(old_url).status_code == 404 and client.get(new.get_absolute_url()).status_code == 200
+    calendar_feed_revoke(user=junior_a)
+    assert client.get(new.get_absolute_url()).status_code == 404
+
+
+def test_calendar_settings_page(client, junior):
+    client.force_login(junior)
+    assert client.get(reverse("mentoring_sessions:calendar")).status_code == 200
+    client.post(reverse("mentoring_sessions:calendar"), {"action": "regenerate"})
+    feed = CalendarFeed.objects.get(user=junior)
+    assert feed.token in client.get(reverse("mentoring_sessions:calendar")).content.decode()
+    client.post(reverse("mentoring_sessions:calendar"), {"action": "revoke"})
+    assert not CalendarFeed.objects.exists()
+
+
+def test_meeting_times_show_in_each_persons_timezone(client, pair):
+    program, match, junior, senior = pair
+    junior.timezone, senior.timezone = "America/New_York", "Asia/Tokyo"
+    junior.save()
+    senior.save()
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    when = soon(10, hour=15)  # 15:00 UTC
+    meeting_propose_times(meeting=kickoff, by=junior, options=[when], duration_minutes=60)
+    meeting_confirm_time(meeting=kickoff, by=senior, option=kickoff.options.get())
+    client.force_login(junior)
+    assert f"{when.astimezone(__import__('zoneinfo').ZoneInfo('America/New_York')):%H}:00" in client.get(kickoff.get_absolute_url()).content.decode()
+    client.force_login(senior)
+    assert f"{when.astimezone(__import__('zoneinfo').ZoneInfo('Asia/Tokyo')):%H}:00" in client.get(kickoff.get_absolute_url()).content.decode()
+
+
+def test_meeting_page_flow_and_minimum_length_message(client, pair):
+    program, match, junior, senior = pair
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    client.force_login(junior)
+    page = client.get(kickoff.get_absolute_url()).content.decode()
+    assert "Prepare as junior mentor" in page and "Don&#x27;t over-prepare" in page and "Eye level" in page
+    response = client.post(kickoff.get_absolute_url(), {"action": "propose", "option_1": soon().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 20})
+    assert response.status_code == 200 and "at least 60 minutes" in response.content.decode()
+    client.post(kickoff.get_absolute_url(), {"action": "propose", "option_1": soon().strftime("%Y-%m-%dT%H:%M"), "option_2": soon(5).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60})
+    assert kickoff.options.count() == 2
+    client.force_login(senior)
+    page = client.get(kickoff.get_absolute_url()).content.decode()
+    assert "Prepare as senior mentee" in page and "Pick this time" in page
+    client.post(kickoff.get_absolute_url(), {"action": "confirm", "option": kickoff.options.first().pk})
+    kickoff.refresh_from_db()
+    assert kickoff.status == "scheduled"
+
+
+@pytest.mark.parametrize("pairs", [1, 6])
+def test_hr_meetings_view_costs_fixed_queries(hr_client, hr, pairs, django_assert_max_num_queries):
+    program, _people = confirmed_pairs(hr, pairs=pairs)
+    with django_assert_max_num_queries(14):
+        response = hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[program.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("logged", [1, 6])
+def test_pair_page_costs_fixed_queries(client, pair, logged, django_assert_max_num_queries):
+    program, match, junior, senior = pair
+    meetings = list(Meeting.objects.filter(match=match).order_by("pk")[:logged])
+    for meeting in meetings:
+        Meeting.objects.filter(pk=meeting.pk).update(status="held", starts_at=soon(-5))
+        SessionLog.objects.create(meeting=meeting, author=junior, held=True, actual_minutes=60, shared="a", learned="b")
+        note_add(match=match, author=junior, body="n", visibility="shared")
+    client.force_login(junior)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("mentoring_sessions:pair", args=[match.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["junior", "senior", "outsider"])
+def test_hr_meetings_view_is_hr_only(client, request, pair, persona):
+    program, match, junior, senior = pair
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("mentoring_sessions:hr_meetings", args=[program.pk])).status_code == 403
+
+
+def test_confirmed_match_page_leads_to_the_pair_space(client, pair):
+    program, match, junior, senior = pair
+    client.force_login(junior)
+    response = client.get(reverse("matching:my_match", args=[match.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("mentoring_sessions:pair", args=[match.pk])
