@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from mentoring.models import Department, Level, User
 from mentoring.people_import import plan_people_import
@@ -246,8 +247,8 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     from programs.models import Program
     from programs.selectors import readiness
 
-    program = Program.objects.get()
-    assert program.status == Program.Status.MATCHING and program.template_key == "tech"
+    program = Program.objects.get(template_key="tech")
+    assert program.status == Program.Status.ACTIVE
     ready = readiness(program)
     assert (ready.accepted_juniors, ready.accepted_seniors) == (5, 5)
     # A completed run with explanations, declines, and a re-match of the freed people.
@@ -259,6 +260,17 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     declined_people = set(Match.objects.filter(program=program, status="declined").values_list("members__user_id", flat=True))
     assert set(rematched.members.values_list("user_id", flat=True)) <= declined_people
     assert all(match.reasons for match in Match.objects.filter(program=program))
+    # Meetings: held kickoffs with logs from both sides, a missed session, an upcoming one.
+    from sessions.models import Meeting, Note, Project, SessionLog
+
+    assert Meeting.objects.filter(program=program, kind="kickoff", status="held").count() == 3
+    assert SessionLog.objects.filter(meeting__kind="kickoff", meeting__program=program).count() == 6
+    assert Meeting.objects.filter(program=program, status="missed").count() == 1
+    assert Meeting.objects.filter(program=program, status="scheduled", starts_at__gt=timezone.now()).exists()
+    assert Note.objects.filter(match__program=program).count() == 6
+    project_program = Program.objects.get(template_key="project")
+    assert project_program.status == Program.Status.ACTIVE
+    assert Project.objects.get(match__program=project_program).milestones.count() == 4
 
     example = Path(__file__).resolve().parents[2] / "docs" / "people-example.csv"
     plan = plan_people_import(example.read_text(encoding="utf-8"))

@@ -59,7 +59,9 @@ STILL_INVITED = ["emma.koch@example.com", "sara.lindqvist@example.com"]
 def seed_demo_program(*, hr: User) -> str:
     if Program.objects.filter(name=DEMO_PROGRAM_NAME).exists():
         return "Demo program already there."
-    start = timezone.localdate() + datetime.timedelta(days=14)
+    # Started six weeks ago, so the demo shows a living program: kickoffs held, a session
+    # missed, the next ones coming up.
+    start = timezone.localdate() - datetime.timedelta(days=42)
     program = program_create_from_template(
         template_key="tech", created_by=hr, data={"start_date": start, "open_for_applications": True}
     )
@@ -101,9 +103,13 @@ def seed_demo_program(*, hr: User) -> str:
         if decision:
             application_decide(application=application, decision=decision, by=hr, message="Welcome aboard!")
     seed_demo_matching(program=program, hr=hr)
+    program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr, reason="Three pairs confirmed; kickoffs under way")
+    seed_demo_meetings(program=program)
+    seed_demo_project_program(hr=hr)
     return (
-        "Demo program in matching: 5 junior mentors and 5 senior mentees, a completed run with explanations, "
-        "3 confirmed pairs, 2 declined pairs and a re-match of the freed people."
+        "Demo program active: 5 junior mentors and 5 senior mentees, a matching run with explanations, 3 confirmed pairs "
+        "with held kickoffs, logs and notes, a missed and upcoming sessions, 2 declined pairs and a re-match; "
+        "plus a project-based program with its joint project."
     )
 
 
@@ -128,3 +134,91 @@ def seed_demo_matching(*, program: Program, hr: User) -> None:
             match_respond(match=match, user=member.user, accept=True)
     matching_run(program=program, by=hr)  # re-matches only the freed people
     matches_approve(program=program, by=hr)
+
+
+def _at(days: int, hour: int) -> datetime.datetime:
+    moment = timezone.now() + datetime.timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _hold(meeting, junior, senior, *, days_ago: int, logs: dict | None = None) -> None:
+    """Schedule through the services (invitations and all), then move it into the past."""
+    from sessions.models import Meeting
+    from sessions.services import meeting_confirm_time, meeting_log, meeting_propose_times
+
+    meeting_propose_times(meeting=meeting, by=junior, options=[_at(2, 14)], duration_minutes=60, video_link="https://meet.example.com/rm-demo")
+    meeting_confirm_time(meeting=meeting, by=senior, option=meeting.options.get())
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=_at(-days_ago, 14))
+    for person, entry in (logs or {}).items():
+        meeting_log(meeting=meeting, by=person, **entry)
+
+
+def seed_demo_meetings(*, program: Program) -> None:
+    from matching.models import Match
+    from sessions.models import Meeting
+    from sessions.services import action_item_add, meeting_confirm_time, meeting_propose_times, note_add
+
+    # The pairs were confirmed when the program started, six weeks ago.
+    started = timezone.now() - datetime.timedelta(days=40)
+    Match.objects.filter(program=program, status=Match.Status.CONFIRMED).update(confirmed_at=started)
+    pairs = []
+    for match in Match.objects.filter(program=program, status=Match.Status.CONFIRMED).order_by("-score", "pk"):
+        members = {m.role: m.user for m in match.members.select_related("user")}
+        pairs.append((match, members["junior"], members["senior"]))
+    for index, (match, junior, senior) in enumerate(pairs):
+        kickoff = Meeting.objects.get(match=match, kind=Meeting.Kind.KICKOFF)
+        _hold(kickoff, junior, senior, days_ago=35 - index, logs={
+            junior: {"held": True, "actual_minutes": 60, "shared": "How I use our toolchain day to day, and where onboarding lost me.", "learned": "How leadership decides priorities and why some tools are slow to arrive."},
+            senior: {"held": True, "actual_minutes": 55, "shared": "The history of our platform and the budget cycle.", "learned": "Three tools juniors use that I had never heard of."},
+        })  # fmt: skip
+        note_add(match=match, author=junior, body="Bring the onboarding checklist next time.", visibility="shared", meeting=kickoff)
+        note_add(match=match, author=senior, body="Ask my team whether they feel the same about code review.", visibility="private", meeting=kickoff)
+        action_item_add(match=match, by=senior, owner=senior, title="Try the AI assistant for a week and report back", due_date=timezone.localdate() + datetime.timedelta(days=7))
+        first = Meeting.objects.filter(match=match, month=1).exclude(kind=Meeting.Kind.KICKOFF).first()
+        if index == 0:
+            _hold(first, junior, senior, days_ago=12, logs={
+                junior: {"held": True, "actual_minutes": 65, "shared": "A live demo of our dev containers.", "learned": "Which metrics leadership looks at."},
+                senior: {"held": True, "actual_minutes": 65, "shared": "Context on the platform roadmap.", "learned": "How much time setup really costs a newcomer."},
+            })  # fmt: skip
+            upcoming = Meeting.objects.filter(match=match, month=2).first()
+            meeting_propose_times(meeting=upcoming, by=junior, options=[_at(6, 10)], duration_minutes=60, location="Lisbon room, 3rd floor")
+            meeting_confirm_time(meeting=upcoming, by=senior, option=upcoming.options.get())
+        elif index == 1:
+            _hold(first, junior, senior, days_ago=10, logs={junior: {"held": False}, senior: {"held": False}})
+            meeting_propose_times(meeting=Meeting.objects.filter(match=match, month=2).first(), by=junior, options=[_at(3, 9), _at(4, 16)], duration_minutes=60)
+        else:
+            meeting_propose_times(meeting=first, by=junior, options=[_at(5, 11)], duration_minutes=60)
+            meeting_confirm_time(meeting=first, by=senior, option=first.options.get())
+
+
+def seed_demo_project_program(*, hr: User) -> None:
+    from matching.models import Match
+    from matching.services import match_respond, matches_approve, matching_run
+
+    program = program_create_from_template(
+        template_key="project", created_by=hr, data={"start_date": timezone.localdate() - datetime.timedelta(days=20), "open_for_applications": True}
+    )
+    program_transition(program=program, to_status=Program.Status.RECRUITING, by=hr)
+    topics = {topic.name: topic.pk for topic in Topic.objects.all()}
+    for email, junior in (("jonas.weber@example.com", True), ("sara.lindqvist@example.com", False)):
+        user = User.objects.get(email=email)
+        chosen = {topics["AI and automation"]: 3, topics["Modern development practices"]: 2}
+        application = application_submit(
+            program=program,
+            user=user,
+            answers=ApplicationAnswers(
+                motivation="A concrete project beats another meeting.", hopes="A tool we actually adopt.", voluntary_consent=True,
+                confidentiality_accepted=True, meeting_mode=Application.MeetingMode.HYBRID, preferred_times=["wed_morning"], languages=["en"],
+                style_directness=3, style_structure=2, style_pace=4, expertise=chosen if junior else {}, interests={} if junior else chosen,
+                comfort_with_seniors=4 if junior else None, openness_statement="" if junior else "Being shown a better way.",
+                time_commitment_confirmed=not junior,
+            ),  # fmt: skip
+        )
+        application_decide(application=application, decision=Application.Status.ACCEPTED, by=hr)
+    program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
+    matching_run(program=program, by=hr)
+    matches_approve(program=program, by=hr)
+    for match in Match.objects.filter(program=program):
+        for member in match.members.select_related("user"):
+            match_respond(match=match, user=member.user, accept=True)
+    program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr)
