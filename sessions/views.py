@@ -50,6 +50,8 @@ def _pair(request: HttpRequest, match_pk: int) -> Match:
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
     """A meeting of one of the user's pairs, or a program-wide session of their program."""
     meeting = get_object_or_404(Meeting.objects.select_related("program", "topic", "lead", "match"), pk=pk)
+    if meeting.match_id is None and request.user.is_hr_coordinator:
+        return meeting  # coordinators schedule the program-wide sessions (no pair content there)
     if request.user.pk not in {p.pk for p in selectors.participants_of(meeting)}:
         raise Http404
     return meeting
@@ -240,4 +242,5 @@ def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
         for row in facts.months:
             writer.writerow([row.month, row.planned, row.held, row.missed, row.cancelled])
         return response
-    return render(request, "sessions/hr_meetings.html", {"program": program, "facts": facts})
+    group_sessions = program.meetings.filter(match=None).order_by("month")
+    return render(request, "sessions/hr_meetings.html", {"program": program, "facts": facts, "group_sessions": group_sessions})

@@ -208,3 +208,17 @@ def test_confirmed_match_page_leads_to_the_pair_space(client, pair):
     client.force_login(junior)
     response = client.get(reverse("matching:my_match", args=[match.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("mentoring_sessions:pair", args=[match.pk])
+
+
+def test_coordinators_schedule_program_wide_group_sessions(hr_client, hr, pair, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    program, match, junior, senior = pair
+    session = Meeting.objects.get(program=program, match=None, month=3)
+    assert session.get_absolute_url() in hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[program.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    assert {m.to[0] for m in mail.outbox} == {junior.email, senior.email}  # everyone matched is invited
