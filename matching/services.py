@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.emails import absolute_url, send_after_commit
-from mentoring.models import User
+from mentoring.models import Notification, User
+from mentoring.notifications import Message, notify_many
 from programs.models import Application, Program, Role
 from programs.services import ensure_editable, register_guard
 
@@ -268,15 +268,11 @@ def pair_rule_remove(*, rule: PairRule) -> None:
     rule.delete()
 
 
-def _notify_members(match: Match, template: str) -> None:
-    members = list(match.members.select_related("user"))
-    for member in members:
-        partners = [m.user for m in members if m.user_id != member.user_id]
-        send_after_commit(
-            to=member.user,
-            template=template,
-            context={"match": match, "program": match.program, "member": member, "partners": partners, "url": absolute_url(match.get_absolute_url())},
-        )
+def _notify_members(match: Match, kind: str) -> None:
+    notify_many(
+        Message(member.user_id, kind, f"{kind}:{match.pk}:{member.user_id}", {"match_id": match.pk}, match.program_id)
+        for member in match.members.all()
+    )
 
 
 @transaction.atomic
@@ -293,7 +289,7 @@ def matches_approve(*, program: Program, by: User, matches: Iterable[Match] | No
         match.status, match.approved_by, match.approved_at = Match.Status.APPROVED, by, now
     Match.objects.bulk_update(approved, ["status", "approved_by", "approved_at"])
     for match in approved:
-        _notify_members(match, "match-offered")
+        _notify_members(match, Notification.Kind.MATCH_OFFERED)
     return len(approved)
 
 
@@ -326,7 +322,7 @@ def match_respond(*, match: Match, user: User, accept: bool, reason: str = "") -
         from sessions.services import meetings_plan_for_match  # sessions builds on matching
 
         meetings_plan_for_match(match=match)
-        _notify_members(match, "match-confirmed")
+        _notify_members(match, Notification.Kind.MATCH_CONFIRMED)
     return match
 
 

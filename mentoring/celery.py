@@ -14,5 +14,8 @@ app = Celery("mentoring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The periodic schedule lives here and only here; later features add their sweeps.
-app.conf.beat_schedule = {}
+# The periodic schedule lives here and only here.
+app.conf.beat_schedule = {
+    # Finds due reminders and digests, writes them to the outbox, sends what is queued.
+    "notifications-sweep": {"task": "mentoring.tasks.sweep_notifications", "schedule": 300.0},
+}

@@ -1,18 +1,14 @@
 """The one place e-mails are built. Each kind is three templates under templates/emails/:
-`<name>-subject.txt`, `<name>.txt` and `<name>.html`, rendered in the recipient's language.
+`<name>-subject.txt`, `<name>.txt` and `<name>.html`, rendered in the recipient's language
+and time zone. Sending goes through the outbox (`mentoring.notifications`).
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
-
-logger = logging.getLogger(__name__)
+from django.utils import timezone, translation
 
 
 def absolute_url(path: str) -> str:
@@ -20,7 +16,7 @@ def absolute_url(path: str) -> str:
 
 
 def build_email(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> EmailMultiAlternatives:
-    with translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE):
+    with translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE), timezone.override(getattr(to, "timezone", None) or settings.TIME_ZONE):
         full_context = {"recipient": to, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{template}-subject.txt", full_context).split())
         text = render_to_string(f"emails/{template}.txt", full_context)
@@ -31,14 +27,3 @@ def build_email(*, to, template: str, context: dict, attachments: list[tuple[str
         message.attach(filename, content, mimetype)
     return message
 
-
-def send_after_commit(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> None:
-    """Send once the surrounding transaction has committed; a mail failure never undoes the write."""
-
-    def send() -> None:
-        try:
-            build_email(to=to, template=template, context=context, attachments=list(attachments)).send()
-        except Exception:  # SMTP trouble must not turn a saved decision into an error page
-            logger.exception("could not send %s e-mail to %s", template, to.email)
-
-    transaction.on_commit(send)

@@ -198,3 +198,66 @@ class PeopleImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:people_import_preview", args=[self.pk])
+
+
+class Notification(models.Model):
+    """One e-mail in the outbox. The dedupe key makes creating it idempotent; the row holds
+    ids and plain facts only, never confidential content (the mail is rendered at send time)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Program invitation")
+        APPLICATION_RECEIVED = "application_received", _("Application received")
+        APPLICATION_DECIDED = "application_decided", _("Application decided")
+        MATCH_OFFERED = "match_offered", _("Match proposed to you")
+        MATCH_CONFIRMED = "match_confirmed", _("Match confirmed")
+        MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled or changed")
+        MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+        MEETING_REMINDER = "meeting_reminder", _("Meeting reminder (24 hours before)")
+        MEETING_SOON = "meeting_soon", _("Meeting reminder (1 hour before)")
+        LOG_REMINDER = "log_reminder", _("Reminder to log a meeting")
+        INVITATION_REMINDER = "invitation_reminder", _("Reminder about an unanswered invitation")
+        ACCEPTANCE_REMINDER = "acceptance_reminder", _("Reminder to answer a match")
+        PHASE_CHANGE = "phase_change", _("Program news")
+        HR_DIGEST = "hr_digest", _("Weekly program digest (HR)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (switched off)")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    context = models.JSONField(default=dict)
+    program = models.ForeignKey("programs.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=dj_timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+
+class EmailPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference")
+    disabled_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"

@@ -11,4 +11,7 @@ urlpatterns = [
     path("people/export.csv", views.people_export, name="people_export"),
     path("people/import/", views.people_import, name="people_import"),
     path("people/import/<int:pk>/", views.people_import_preview, name="people_import_preview"),
+    path("settings/notifications/", views.notification_preferences, name="notification_preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("hr/notifications/", views.notification_list, name="notifications"),
 ]

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Match
-from mentoring.emails import absolute_url, send_after_commit
-from mentoring.models import User
+from mentoring.models import Notification, User
+from mentoring.notifications import Message, notify_many
 from programs.models import Program, Role
 
-from . import calendar
 from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone, Note, Project, SessionLog, TimeOption
 from .selectors import participants_of
 
@@ -138,15 +137,12 @@ def _check_length(meeting: Meeting, minutes: int) -> None:
 
 
 def _send_invitations(meeting: Meeting, people: Sequence[User], *, cancel: bool = False) -> None:
-    content = calendar.invitation(meeting, people, cancel=cancel)
-    method = "CANCEL" if cancel else "REQUEST"
-    for person in people:
-        send_after_commit(
-            to=person,
-            template="meeting-cancelled" if cancel else "meeting-scheduled",
-            context={"meeting": meeting, "program": meeting.program, "people": people, "url": absolute_url(meeting.get_absolute_url())},
-            attachments=[("invite.ics", content, f"text/calendar; charset=utf-8; method={method}")],
-        )
+    """Everyone gets the .ics (built at send time); one message per person and revision."""
+    kind = Notification.Kind.MEETING_CANCELLED if cancel else Notification.Kind.MEETING_SCHEDULED
+    notify_many(
+        Message(person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id)
+        for person in people
+    )
 
 
 @transaction.atomic

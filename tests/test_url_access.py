@@ -6,8 +6,9 @@ New views are picked up automatically, so a forgotten access check fails here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Public on purpose: the health probe, and the calendar feed (a secret token; unknown ones 404).
-PUBLIC = {"healthz": {200, 503}, "mentoring_sessions:feed": {404}}
+# Public on purpose: the health probe, the calendar feed and one-click unsubscribe (secret or
+# signed tokens; unknown ones 404).
+PUBLIC = {"healthz": {200, 503}, "mentoring_sessions:feed": {404}, "mentoring:unsubscribe": {404}}
 PROJECT_APPS = {"mentoring", "programs", "matching", "sessions", "evaluation"}
 
 

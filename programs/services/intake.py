@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.emails import absolute_url, send_after_commit
-from mentoring.models import User
+from mentoring.models import Notification, User
+from mentoring.notifications import Message, notify, notify_many
 
 from ..models import TIME_SLOTS, Application, ApplicationTopic, Invitation, Program, Role, Topic
 from .programs import ensure_editable
@@ -53,18 +52,10 @@ def invitations_send(*, program: Program, people: Iterable[User], invited_by: Us
             else:
                 result.invited.append(Invitation(program=program, user=person, invited_by=invited_by, message=message.strip()))
         Invitation.objects.bulk_create(result.invited)
-        for invitation in result.invited:
-            send_after_commit(
-                to=invitation.user,
-                template="program-invitation",
-                context={
-                    "program": program,
-                    "invitation": invitation,
-                    "invited_by": invited_by,
-                    "role": Role(program.role_for_level(invitation.user.level)).label,
-                    "url": absolute_url(reverse("programs:invitation", args=[invitation.token])),
-                },
-            )
+        notify_many(
+            Message(invitation.user_id, Notification.Kind.INVITATION, f"invitation:{invitation.pk}", {"invitation_id": invitation.pk}, program.pk)
+            for invitation in result.invited
+        )
     return result
 
 
@@ -219,6 +210,13 @@ def application_submit(*, program: Program, user: User, answers: ApplicationAnsw
             invitation.status = Invitation.Status.ACCEPTED
             invitation.responded_at = timezone.now()
             invitation.save(update_fields=["status", "responded_at"])
+        notify(
+            recipient=user,
+            kind=Notification.Kind.APPLICATION_RECEIVED,
+            dedupe_key=f"application-received:{application.pk}:{application.submitted_at.timestamp()}",
+            context={"application_id": application.pk},
+            program=program,
+        )
     return application
 
 
@@ -272,10 +270,12 @@ def application_decide(*, application: Application, decision: str, by: User, mes
         application.decided_by = by
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "hr_message", "decided_by", "decided_at", "updated_at"])
-        send_after_commit(
-            to=application.user,
-            template="application-decided",
-            context={"application": application, "program": program, "url": absolute_url(reverse("programs:my_application", args=[program.pk]))},
+        notify(
+            recipient=application.user,
+            kind=Notification.Kind.APPLICATION_DECIDED,
+            dedupe_key=f"application-decided:{application.pk}:{decision}:{application.decided_at.timestamp()}",
+            context={"application_id": application.pk},
+            program=program,
         )
     return application
 

@@ -91,8 +91,25 @@ def program_transition(*, program: Program, to_status: str, by: User, reason: st
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         record_transition(program=locked, from_status=from_status, to_status=to_status, by=by, reason=reason, forced=forced)
+        if to_status in ANNOUNCED:
+            _announce(locked, to_status)
     program.refresh_from_db()
     return program
+
+
+# Phases the accepted participants hear about.
+ANNOUNCED = {S.ACTIVE, S.EVALUATING, S.CLOSED}
+
+
+def _announce(program: Program, status: str) -> None:
+    from mentoring.models import Notification
+    from mentoring.notifications import Message, notify_many
+
+    people = program.applications.filter(status=Application.Status.ACCEPTED).values_list("user_id", flat=True)
+    notify_many(
+        Message(user_id, Notification.Kind.PHASE_CHANGE, f"phase:{program.pk}:{status}:{user_id}", {"program_id": program.pk, "status": status}, program.pk)
+        for user_id in people
+    )
 
 
 # --- the guards of this app ---------------------------------------------------------------------

@@ -1,0 +1,219 @@
+"""The e-mail outbox: reliable, idempotent, respectful.
+
+- `notify` / `notify_many` write `Notification` rows; the UNIQUE dedupe key makes a
+  second write of the same message a no-op. Rows are enqueued after the transaction
+  commits, so a rolled-back change sends nothing.
+- `enqueue` hands row ids to Celery. If the broker is down it logs and returns: the
+  web request succeeds, the rows stay queued, the next sweep sends them.
+- `notification_send` claims one row with a conditional UPDATE (only one worker wins),
+  renders the mail from ids at send time, sends, and records the result; failures are
+  retried with exponential backoff up to NOTIFICATION_MAX_ATTEMPTS, then marked failed
+  for HR to see and resend.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from .emails import absolute_url, build_email
+from .models import EmailPreference, Notification, User
+
+logger = logging.getLogger(__name__)
+K = Notification.Kind
+S = Notification.Status
+
+# Cannot be switched off: without them the program cannot work.
+ESSENTIAL = frozenset({K.INVITATION, K.APPLICATION_DECIDED, K.MATCH_OFFERED, K.MATCH_CONFIRMED, K.MEETING_SCHEDULED, K.MEETING_CANCELLED})
+OPTIONAL = [kind for kind in K if kind not in ESSENTIAL]
+TEMPLATES = {
+    K.INVITATION: "program-invitation",
+    K.APPLICATION_DECIDED: "application-decided",
+    K.MATCH_OFFERED: "match-offered",
+    K.MATCH_CONFIRMED: "match-confirmed",
+    K.MEETING_SCHEDULED: "meeting-scheduled",
+    K.MEETING_CANCELLED: "meeting-cancelled",
+}
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def template_for(kind: str) -> str:
+    return TEMPLATES.get(kind, kind.replace("_", "-"))
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient_id: int
+    kind: str
+    dedupe_key: str
+    context: dict
+    program_id: int | None = None
+
+
+def _disabled(user_ids: Iterable[int]) -> dict[int, set[str]]:
+    return {user_id: set(kinds) for user_id, kinds in EmailPreference.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "disabled_kinds")}
+
+
+def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = True) -> list[int]:
+    """Write outbox rows in bulk (a fixed number of queries per batch); return the new ids.
+
+    Optional kinds the recipient switched off are not written at all.
+    """
+    messages = list(messages)
+    if not messages:
+        return []
+    disabled = _disabled(m.recipient_id for m in messages)
+    wanted = [m for m in messages if m.kind in ESSENTIAL or m.kind not in disabled.get(m.recipient_id, set())]
+    keys = [m.dedupe_key for m in wanted]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 900):
+        existing.update(Notification.objects.filter(dedupe_key__in=keys[start : start + 900]).values_list("dedupe_key", flat=True))
+    fresh, seen = [], set()
+    for message in wanted:
+        if message.dedupe_key in existing or message.dedupe_key in seen:
+            continue
+        seen.add(message.dedupe_key)
+        fresh.append(
+            Notification(recipient_id=message.recipient_id, kind=message.kind, dedupe_key=message.dedupe_key, context=message.context, program_id=message.program_id)
+        )
+    # ignore_conflicts: a concurrent sweep may have written the same key a moment ago.
+    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    new_keys = [n.dedupe_key for n in fresh]
+    ids: list[int] = []
+    for start in range(0, len(new_keys), 900):
+        ids += list(Notification.objects.filter(dedupe_key__in=new_keys[start : start + 900], status=S.QUEUED).values_list("pk", flat=True))
+    if enqueue_after_commit and ids:
+        transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
+def notify(*, recipient: User, kind: str, dedupe_key: str, context: dict, program=None) -> int | None:
+    ids = notify_many([Message(recipient.pk, kind, dedupe_key, context, getattr(program, "pk", program))])
+    return ids[0] if ids else None
+
+
+def enqueue(ids: Iterable[int]) -> int:
+    """Hand rows to Celery; on a broker outage log it and leave them queued for the sweep."""
+    from .tasks import send_notification
+
+    count = 0
+    for pk in ids:
+        try:
+            send_notification.delay(pk)
+        except Exception as exc:  # kombu/redis errors: the broker is unreachable
+            logger.warning("broker unavailable, notification %s stays queued: %s", pk, exc)
+            return count
+        count += 1
+    return count
+
+
+def dispatch_due(*, limit: int = 5000) -> int:
+    """Re-enqueue queued rows that are due, and free rows stuck in 'sending' by a dead worker."""
+    now = timezone.now()
+    Notification.objects.filter(status=S.SENDING, claimed_at__lt=now - datetime.timedelta(minutes=10)).update(status=S.QUEUED)
+    ids = list(Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    return enqueue(ids)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def notification_send(pk: int) -> str:
+    """Send one queued row exactly once. Returns its new status."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=pk, status=S.QUEUED, next_attempt_at__lte=now).update(
+        status=S.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if not claimed:
+        return "not-claimed"  # sent already, not due yet, or another worker got there first
+    notification = Notification.objects.select_related("recipient").get(pk=pk)
+    try:
+        message = render(notification)
+        if message is None:
+            notification.status = S.SKIPPED
+            notification.save(update_fields=["status"])
+            return S.SKIPPED
+        message.send()
+    except Exception as exc:
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            notification.status = S.FAILED
+            logger.error("notification %s failed for good: %s", pk, notification.last_error)
+        else:
+            notification.status = S.QUEUED
+            notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+        notification.save(update_fields=["status", "last_error", "next_attempt_at"])
+        return notification.status
+    notification.status, notification.sent_at = S.SENT, timezone.now()
+    notification.save(update_fields=["status", "sent_at"])
+    return S.SENT
+
+
+def notification_resend(*, notification: Notification) -> Notification:
+    """HR gives a failed message another round of attempts."""
+    updated = Notification.objects.filter(pk=notification.pk, status=S.FAILED).update(status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error="")
+    if updated:
+        transaction.on_commit(lambda: enqueue([notification.pk]))
+    notification.refresh_from_db()
+    return notification
+
+
+# --- preferences -------------------------------------------------------------------------------
+def preferences_of(user: User) -> set[str]:
+    preference = EmailPreference.objects.filter(user=user).first()
+    return set(preference.disabled_kinds) if preference else set()
+
+
+def preferences_update(*, user: User, disabled: Iterable[str]) -> EmailPreference:
+    kinds = sorted({kind for kind in disabled if kind in OPTIONAL})  # essential kinds cannot be switched off
+    preference, _created = EmailPreference.objects.update_or_create(user=user, defaults={"disabled_kinds": kinds})
+    return preference
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe(token: str) -> tuple[User, str]:
+    """Switch one optional kind off from a signed link; raises signing.BadSignature or ValueError."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
+    user = User.objects.get(pk=data["u"])
+    kind = data["k"]
+    if kind not in OPTIONAL:
+        raise ValueError("essential messages cannot be unsubscribed")
+    preferences_update(user=user, disabled=preferences_of(user) | {kind})
+    return user, kind
+
+
+# --- rendering ---------------------------------------------------------------------------------
+def render(notification: Notification):
+    """Build the mail from ids at send time; None when what it was about is gone."""
+    from .notification_context import context_for
+
+    built = context_for(notification)
+    if built is None:
+        return None
+    context, attachments = built
+    user = notification.recipient
+    headers = {}
+    if notification.kind in OPTIONAL:
+        link = absolute_url(reverse("mentoring:unsubscribe", args=[unsubscribe_token(user, notification.kind)]))
+        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        context["unsubscribe_url"] = link
+    else:
+        headers = {"List-Unsubscribe": f"<{absolute_url(reverse('mentoring:notification_preferences'))}>"}
+    context["preferences_url"] = absolute_url(reverse("mentoring:notification_preferences"))
+    context["essential"] = notification.kind in ESSENTIAL
+    message = build_email(to=user, template=template_for(notification.kind), context=context, attachments=attachments)
+    message.extra_headers.update(headers)
+    return message
