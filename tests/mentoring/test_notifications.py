@@ -1,0 +1,294 @@
+"""The outbox: reminders at the right moment and only once, preferences, essential kinds,
+retries, on_commit, digest content, and access to the new pages."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Match, MatchMember
+from mentoring.models import Notification
+from mentoring.notifications import (
+    ESSENTIAL,
+    notification_resend,
+    notification_send,
+    notify,
+    preferences_update,
+    unsubscribe_token,
+)
+from mentoring.sweep import notifications_sweep
+from programs.models import Invitation, Program
+from sessions.models import Meeting, Note, SessionLog
+from sessions.services import meeting_confirm_time, meeting_propose_times, note_add
+from tests.sessions.conftest import confirmed_pairs
+
+pytestmark = pytest.mark.django_db
+K = Notification.Kind
+NOON = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=datetime.UTC)  # a Wednesday
+
+
+def scheduled_kickoff(hr, starts_at):
+    program, ((junior, senior),) = confirmed_pairs(hr)
+    match = Match.objects.get(program=program)
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    meeting_propose_times(meeting=kickoff, by=junior, options=[timezone.now() + datetime.timedelta(days=1)], duration_minutes=60)
+    meeting_confirm_time(meeting=kickoff, by=senior, option=kickoff.options.get())
+    Meeting.objects.filter(pk=kickoff.pk).update(starts_at=starts_at)
+    return program, match, kickoff, junior, senior
+
+
+def sent(kind):
+    return Notification.objects.filter(kind=kind, status="sent").count()
+
+
+def test_meeting_reminder_24h_then_1h_each_once(hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    with time_machine.travel(NOON - datetime.timedelta(hours=30), tick=False):
+        notifications_sweep()
+        assert sent(K.MEETING_REMINDER) == 0  # too early
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+        notifications_sweep()  # twice: nothing new
+        assert sent(K.MEETING_REMINDER) == 2 and sent(K.MEETING_SOON) == 0
+        assert sorted(m.to[0] for m in mail.outbox if "Tomorrow" in m.subject) == sorted([junior.email, senior.email])
+    with time_machine.travel(NOON - datetime.timedelta(minutes=45), tick=False):
+        notifications_sweep()
+        notifications_sweep()
+        assert sent(K.MEETING_SOON) == 2 and sent(K.MEETING_REMINDER) == 2
+
+
+def test_rescheduled_meeting_gets_fresh_reminders(hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        notifications_sweep()
+        Meeting.objects.filter(pk=kickoff.pk).update(sequence=5, starts_at=NOON + datetime.timedelta(hours=2))
+        notifications_sweep()
+        assert sent(K.MEETING_REMINDER) == 4
+
+
+def test_log_reminder_the_morning_after_only_for_who_has_not_logged(hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    SessionLog.objects.create(meeting=kickoff, author=senior, held=True, actual_minutes=60)
+    with time_machine.travel(NOON + datetime.timedelta(hours=6), tick=False):  # same evening
+        notifications_sweep()
+        assert sent(K.LOG_REMINDER) == 0
+    with time_machine.travel(NOON + datetime.timedelta(hours=21), tick=False):  # 09:00 UTC next day
+        notifications_sweep()
+        notifications_sweep()
+    assert list(Notification.objects.filter(kind=K.LOG_REMINDER).values_list("recipient", flat=True)) == [junior.pk]
+
+
+def test_invitation_reminder_after_five_days(hr, junior):
+    from tests.programs.factories import invite, tech_program
+
+    program = tech_program(hr=hr, status=Program.Status.RECRUITING)
+    invite(program, hr, junior)
+    invitation = Invitation.objects.get()
+    with time_machine.travel(invitation.created_at + datetime.timedelta(days=4), tick=False):
+        notifications_sweep()
+        assert sent(K.INVITATION_REMINDER) == 0
+    with time_machine.travel(invitation.created_at + datetime.timedelta(days=5, hours=1), tick=False):
+        notifications_sweep()
+        notifications_sweep()
+        assert sent(K.INVITATION_REMINDER) == 1
+
+
+def test_acceptance_reminder_for_the_member_who_has_not_answered(hr):
+    from matching.services import match_respond, matches_approve, matching_run
+    from programs.services import application_decide, program_transition
+    from tests.mentoring.factories import UserFactory
+    from tests.programs.factories import apply, tech_program
+
+    program = tech_program(hr=hr, status=Program.Status.RECRUITING)
+    junior, senior = UserFactory(level=20), UserFactory(level=60)
+    for person in (junior, senior):
+        application_decide(application=apply(program, person), decision="accepted", by=hr)
+    program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
+    matching_run(program=program, by=hr)
+    matches_approve(program=program, by=hr)
+    match = Match.objects.get(program=program)
+    match_respond(match=match, user=junior, accept=True)
+    with time_machine.travel(match.approved_at + datetime.timedelta(days=3, hours=1), tick=False):
+        notifications_sweep()
+        notifications_sweep()
+    assert list(Notification.objects.filter(kind=K.ACCEPTANCE_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
+    assert MatchMember.objects.get(user=senior).response == "pending"
+
+
+def test_concurrent_sweeps_write_and_send_each_message_once(hr, transactional_db):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    errors = []
+
+    def run():
+        try:
+            with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+                notifications_sweep()
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Notification.objects.filter(kind=K.MEETING_REMINDER).count() == 2
+    assert sent(K.MEETING_REMINDER) == 2
+
+
+def test_switched_off_kinds_are_not_sent_but_essential_ones_are(hr, django_capture_on_commit_callbacks):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    preferences_update(user=junior, disabled=[K.MEETING_REMINDER, *ESSENTIAL])
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        notifications_sweep()
+    assert list(Notification.objects.filter(kind=K.MEETING_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=junior, kind=K.MEETING_CANCELLED, dedupe_key="essential-test", context={"meeting_id": kickoff.pk})
+    assert Notification.objects.get(dedupe_key="essential-test").recipient == junior  # essential: never switched off
+
+
+def test_one_click_unsubscribe_from_the_mail_header(client, hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+    message = next(m for m in mail.outbox if m.to == [junior.email] and m.subject.startswith("Tomorrow"))
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = link.split("127.0.0.1:8000", 1)[1]
+    assert client.post(path).status_code == 200  # no sign-in needed
+    Meeting.objects.filter(pk=kickoff.pk).update(sequence=3)  # moved: a new round of reminders
+    with time_machine.travel(NOON - datetime.timedelta(hours=19), tick=False):
+        notifications_sweep()
+    assert list(Notification.objects.filter(kind=K.MEETING_REMINDER, recipient=junior).values_list("dedupe_key", flat=True)) == [
+        f"meeting_reminder:{kickoff.pk}:0:{junior.pk}"
+    ]
+    assert Notification.objects.filter(kind=K.MEETING_REMINDER, recipient=senior).count() == 2
+    assert client.post(reverse("mentoring:unsubscribe", args=["forged"])).status_code == 404
+    essential = unsubscribe_token(junior, K.MATCH_OFFERED)
+    assert client.post(reverse("mentoring:unsubscribe", args=[essential])).status_code == 404
+
+
+def test_failures_are_retried_with_backoff_then_marked_failed(hr, settings, monkeypatch):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+
+    def broken(self, fail_silently=False):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False) as clock:
+        notifications_sweep()
+        row = Notification.objects.filter(kind=K.MEETING_REMINDER).first()
+        assert (row.status, row.attempts) == ("queued", 1) and "SMTP down" in row.last_error
+        assert notification_send(row.pk) == "not-claimed"  # not due before its backoff
+        clock.shift(datetime.timedelta(minutes=1, seconds=1))
+        notifications_sweep()
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == ("queued", 2)
+        clock.shift(datetime.timedelta(minutes=2, seconds=1))
+        notifications_sweep()
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == ("failed", 3)
+    monkeypatch.undo()
+    notification_resend(notification=row)
+    row.refresh_from_db()
+    assert row.status in {"queued", "sent"} and row.attempts <= 1
+
+
+def test_rolled_back_change_sends_nothing(hr, junior, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="rollback-test", context={"program_id": 1, "status": "active"})
+                raise RuntimeError("the write failed")
+        except RuntimeError:
+            pass
+    assert not Notification.objects.exists() and mail.outbox == []
+
+
+def test_creating_twice_is_idempotent(junior):
+    first = notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="same", context={"program_id": 1, "status": "active"})
+    assert first is not None
+    assert notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="same", context={}) is None
+    assert Notification.objects.count() == 1
+
+
+def test_weekly_digest_has_the_facts_and_no_confidential_text(hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=40), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON - datetime.timedelta(days=35))
+    Match.objects.filter(pk=match.pk).update(confirmed_at=NOON - datetime.timedelta(days=40))
+    SessionLog.objects.create(meeting=kickoff, author=junior, held=True, actual_minutes=60, shared="SECRET-SHARED", learned="SECRET-LEARNED")
+    note_add(match=match, author=junior, body="SECRET-NOTE", visibility="shared")
+    Meeting.objects.filter(pk=kickoff.pk).update(status="held")
+    with time_machine.travel(NOON, tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+        notifications_sweep()
+    digests = [m for m in mail.outbox if m.subject.startswith("Weekly digest")]
+    assert [m.to for m in digests] == [[hr.email]]
+    body = digests[0].body + digests[0].alternatives[0][0]
+    assert "Pairs without a meeting in the last 31 days" in body and junior.get_full_name() in body
+    for secret in ("SECRET-SHARED", "SECRET-LEARNED", "SECRET-NOTE"):
+        assert secret not in body
+    assert Note.objects.count() == 1
+
+
+def test_mails_use_the_recipients_timezone_and_link_to_the_action(hr):
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    junior.timezone = "America/New_York"
+    junior.save()
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+    message = next(m for m in mail.outbox if m.to == [junior.email] and m.subject.startswith("Tomorrow"))
+    assert "07:00" in message.subject  # 12:00 UTC in New York in March
+    assert f"/meetings/{kickoff.pk}/" in message.body and f"Hello {junior.first_name}" in message.body
+
+
+def test_management_command_runs_the_sweep(hr, capsys):
+    from django.core.management import call_command
+
+    call_command("send_due_notifications")
+    assert "notification(s) written" in capsys.readouterr().out
+
+
+# --- pages ---------------------------------------------------------------------------------------
+def test_preferences_page_saves_optional_kinds_only(client, junior):
+    client.force_login(junior)
+    page = client.get(reverse("mentoring:notification_preferences")).content.decode()
+    assert "cannot be switched off" in page and "Weekly program digest" not in page
+    client.post(reverse("mentoring:notification_preferences"), {"enabled": [K.MEETING_SOON]})
+    from mentoring.notifications import preferences_of
+
+    disabled = preferences_of(junior)
+    assert K.MEETING_REMINDER in disabled and K.MEETING_SOON not in disabled and not disabled & ESSENTIAL
+
+
+@pytest.mark.parametrize("persona", ["junior", "senior", "outsider"])
+def test_outbox_page_is_hr_only(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("mentoring:notifications")).status_code == 403
+
+
+def test_outbox_page_filters_and_resends_failed(hr_client, junior):
+    row = Notification.objects.create(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="f1", context={"program_id": 999, "status": "active"}, status="failed", attempts=5, last_error="boom")
+    page = hr_client.get(reverse("mentoring:notifications"), {"status": "failed"}).content.decode()
+    assert "boom" in page and "Resend" in page
+    hr_client.post(reverse("mentoring:notifications"), {"notification": row.pk})
+    row.refresh_from_db()
+    assert row.status in {"queued", "skipped"} and row.attempts <= 1  # program 999 is gone: skipped on send
