@@ -65,7 +65,7 @@ def test_embedded_default_is_sqlite_eager_console_debug():
     assert values["DEBUG"] is True
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["EAGER"] is True
-    assert values["BROKER"] == "memory://"
+    assert values["BROKER"] == "memory://localhost/"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["CACHE"].endswith("LocMemCache")
     assert values["HR_REQUIRE_MFA"] is True  # on by default; only `make demo` switches it off
