@@ -59,6 +59,21 @@ def _fast_and_isolated(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _topic_catalog_after_flush(request):
+    """Transactional tests run on a database another such test may have flushed: put the
+    topic catalog (a data migration) back, as every real installation has it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
+    if transactional:
+        import importlib
+
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        importlib.import_module("programs.migrations.0002_topic_catalog").load(apps, None)
+
+
 def totp_code(secret: str) -> str:
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))

@@ -33,12 +33,3 @@ def sign_in(browser, live_server):
     for context in contexts:
         context.close()
 
-
-@pytest.fixture(autouse=True)
-def topic_catalog(transactional_db):
-    """Browser tests run on a flushed database: put the migration's topic catalog back."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("programs.migrations.0002_topic_catalog").load(apps, None)
