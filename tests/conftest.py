@@ -60,6 +60,21 @@ def _fast_and_isolated(settings):
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process in tests, also in CI's service run; only tests marked
+    `services` talk to the real broker and worker."""
+    from mentoring.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _topic_catalog_after_flush(request):
     """Transactional tests run on a database another such test may have flushed: put the
     topic catalog (a data migration) back, as every real installation has it."""

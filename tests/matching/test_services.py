@@ -153,6 +153,8 @@ def test_accept_confirm_decline_and_rematch_leave_confirmed_matches_alone(cohort
         match_respond(match=good, user=people["product_lead"], accept=True)
     assert Match.objects.get(pk=good.pk).status == Match.Status.CONFIRMED
     assert "confirmed" in mail.outbox[-1].subject.lower()
+    introduction = mail.outbox[-1].body
+    assert "Why you were matched" in introduction and "kickoff" in introduction
 
     match_respond(match=bad, user=people["eng_lead"], accept=False, reason="We sit next to each other")
     bad.refresh_from_db()
