@@ -218,6 +218,10 @@ class Notification(models.Model):
         INVITATION_REMINDER = "invitation_reminder", _("Reminder about an unanswered invitation")
         ACCEPTANCE_REMINDER = "acceptance_reminder", _("Reminder to answer a match")
         PHASE_CHANGE = "phase_change", _("Program news")
+        CHECKIN_DUE = "checkin_due", _("Monthly check-in")
+        SURVEY_DUE = "survey_due", _("End-of-program survey")
+        SURVEY_REMINDER = "survey_reminder", _("Reminder about the survey")
+        KUDOS = "kudos", _("Kudos from HR")
         HR_DIGEST = "hr_digest", _("Weekly program digest (HR)")
 
     class Status(models.TextChoices):

@@ -116,7 +116,34 @@ def _digest(notification):
     }, []
 
 
+def _program_action(notification):
+    from programs.models import Program
+
+    program = Program.objects.filter(pk=notification.context.get("program_id")).first()
+    if program is None:
+        return None
+    path = {
+        K.CHECKIN_DUE: reverse("evaluation:checkin", args=[program.pk]),
+        K.SURVEY_DUE: reverse("evaluation:survey", args=[program.pk]),
+        K.SURVEY_REMINDER: reverse("evaluation:survey", args=[program.pk]),
+    }[notification.kind]
+    return {"program": program, "url": absolute_url(path)}, []
+
+
+def _kudos(notification):
+    built = _match(notification)
+    if built is None:
+        return None
+    context, attachments = built
+    context["message"] = notification.context.get("message", "")
+    return context, attachments
+
+
 BUILDERS = {
+    K.CHECKIN_DUE: _program_action,
+    K.SURVEY_DUE: _program_action,
+    K.SURVEY_REMINDER: _program_action,
+    K.KUDOS: _kudos,
     K.INVITATION: _invitation,
     K.INVITATION_REMINDER: _invitation,
     K.APPLICATION_RECEIVED: _application,

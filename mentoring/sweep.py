@@ -80,6 +80,8 @@ def collect(now: datetime.datetime) -> list[Message]:
     ).select_related("match"):
         messages.append(Message(member.user_id, K.ACCEPTANCE_REMINDER, f"acceptance-reminder:{member.pk}", {"match_id": member.match_id}, member.match.program_id))
 
+    messages += _evaluation_messages(now)
+
     year, week, _day = now.isocalendar()
     live = [Program.Status.RECRUITING, Program.Status.MATCHING, Program.Status.ACTIVE, Program.Status.EVALUATING]
     for program in Program.objects.filter(status__in=live).prefetch_related("coordinators"):
@@ -87,6 +89,33 @@ def collect(now: datetime.datetime) -> list[Message]:
             messages.append(
                 Message(coordinator.pk, K.HR_DIGEST, f"hr-digest:{program.pk}:{coordinator.pk}:{year}-W{week:02d}", {"program_id": program.pk}, program.pk)
             )
+    return messages
+
+
+def _evaluation_messages(now: datetime.datetime) -> list[Message]:
+    """Monthly check-ins (from day 7 of each program month) and survey reminders (after 5 days)."""
+    from dateutil.relativedelta import relativedelta
+
+    from evaluation.models import CheckIn, Response, Survey
+    from evaluation.services import participants, program_month
+    from matching.models import Match
+    from programs.models import Program
+
+    messages = []
+    today = now.date()
+    for program in Program.objects.filter(status=Program.Status.ACTIVE).exclude(start_date=None):
+        month = program_month(program, today)
+        if (today - (program.start_date + relativedelta(months=month - 1))).days < 7:
+            continue
+        done = set(CheckIn.objects.filter(program=program, month=month).values_list("user_id", flat=True))
+        for member in participants(program):
+            if member.match.status == Match.Status.CONFIRMED and member.user_id not in done:
+                messages.append(Message(member.user_id, K.CHECKIN_DUE, f"checkin-due:{program.pk}:{month}:{member.user_id}", {"program_id": program.pk}, program.pk))
+    for survey in Survey.objects.filter(status=Survey.Status.OPEN, opened_at__lte=now - datetime.timedelta(days=5)).select_related("program"):
+        answered = set(Response.objects.filter(survey=survey).values_list("user_id", flat=True))
+        for member in participants(survey.program):
+            if member.user_id not in answered:
+                messages.append(Message(member.user_id, K.SURVEY_REMINDER, f"survey-reminder:{survey.pk}:{member.user_id}", {"program_id": survey.program_id}, survey.program_id))
     return messages
 
 

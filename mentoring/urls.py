@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
+    path("", include("evaluation.urls")),
     path("", include("mentoring.urls_app")),
 ]

@@ -24,10 +24,12 @@ PREVIEW_ROW_LIMIT = 500
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from evaluation.selectors import todo_for
     from matching.selectors import matches_visible_to
     from programs import selectors as program_selectors
 
     portal = {
+        "todos": todo_for(request.user),
         "matches": matches_visible_to(request.user),
         "invitations": program_selectors.invitations_for(request.user),
         "applications": program_selectors.applications_of(request.user),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import User
@@ -21,6 +23,14 @@ def programs_for_hr() -> QuerySet[Program]:
         accepted_seniors=Count("applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.SENIOR), distinct=True),
         awaiting=Count("applications", filter=Q(applications__status=Application.Status.SUBMITTED), distinct=True),
         invited=Count("invitations", distinct=True),
+        # Warning signs of the last 31 days, for the list's health badge (details on the dashboard).
+        alerts=Count(
+            "checkins",
+            filter=Q(checkins__created_at__gte=timezone.now() - datetime.timedelta(days=31))
+            & (Q(checkins__pulse__lte=2) | Q(checkins__reach_out=True) | ~Q(checkins__flags=[])),
+            distinct=True,
+        ),
+        missed=Count("meetings", filter=Q(meetings__status="missed", meetings__starts_at__gte=timezone.now() - datetime.timedelta(days=31)), distinct=True),
     ).prefetch_related("coordinators")
 
 

@@ -12,7 +12,7 @@ from .intake import (
     invitations_send,
     may_apply,
 )
-from .lifecycle import allowed_transitions, program_transition, register_guard, transition_refusals
+from .lifecycle import allowed_transitions, program_transition, register_guard, register_on_enter, transition_refusals
 from .programs import (
     MonthPlan,
     curriculum_set,
@@ -44,6 +44,7 @@ __all__ = [
     "program_transition",
     "program_update",
     "register_guard",
+    "register_on_enter",
     "topic_create",
     "topic_update",
     "transition_refusals",

@@ -45,6 +45,19 @@ def register_guard(from_status: str, to_status: str) -> Callable[[Guard], Guard]
     return decorator
 
 
+_ON_ENTER: dict[str, list[Callable[[Program], None]]] = defaultdict(list)
+
+
+def register_on_enter(status: str) -> Callable[[Callable[[Program], None]], Callable[[Program], None]]:
+    """Run `hook(program)` inside the transaction that moves a program into `status`."""
+
+    def decorator(hook: Callable[[Program], None]) -> Callable[[Program], None]:
+        _ON_ENTER[status].append(hook)
+        return hook
+
+    return decorator
+
+
 def record_transition(*, program: Program, from_status: str, to_status: str, by: User | None, reason: str = "", forced: bool = False) -> ProgramTransition:
     return ProgramTransition.objects.create(program=program, from_status=from_status, to_status=to_status, by=by, reason=reason, forced=forced)
 
@@ -93,6 +106,8 @@ def program_transition(*, program: Program, to_status: str, by: User, reason: st
         record_transition(program=locked, from_status=from_status, to_status=to_status, by=by, reason=reason, forced=forced)
         if to_status in ANNOUNCED:
             _announce(locked, to_status)
+        for hook in _ON_ENTER[to_status]:
+            hook(locked)
     program.refresh_from_db()
     return program
 

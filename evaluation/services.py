@@ -1,0 +1,240 @@
+"""Check-ins, HR notes, the end-of-program survey and the recommendations register."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import Match, MatchMember
+from mentoring.models import Notification, User
+from mentoring.notifications import Message, notify_many
+from programs.models import Program, Topic, TopicCategory
+from programs.services import register_on_enter
+
+from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
+
+PARTICIPATING = [Match.Status.CONFIRMED, Match.Status.ENDED]
+
+
+def program_month(program: Program, today: datetime.date | None = None) -> int:
+    """Which month of the program `today` falls in (1-based, clamped to the program)."""
+    today = today or timezone.localdate()
+    start = program.start_date or today
+    months = relativedelta(today, start).months + 12 * relativedelta(today, start).years + 1
+    return max(1, min(program.length_months, months))
+
+
+def membership(program: Program, user: User) -> MatchMember | None:
+    return (
+        MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING, user=user)
+        .select_related("match")
+        .order_by("-match__confirmed_at")
+        .first()
+    )
+
+
+# --- check-ins ---------------------------------------------------------------------------------
+@transaction.atomic
+def checkin_submit(*, program: Program, user: User, pulse: int, meetings_as_planned: bool, flags: Iterable[str] = (), comment: str = "", reach_out: bool = False) -> CheckIn:
+    if program.status != Program.Status.ACTIVE:
+        raise ValidationError(_("Check-ins are open while the program is active."))
+    member = membership(program, user)
+    if member is None or member.match.status != Match.Status.CONFIRMED:
+        raise PermissionDenied(_("Check-ins are for people in a confirmed pair of this program."))
+    flags = sorted(set(flags))
+    if any(flag not in Challenge.values for flag in flags):
+        raise ValidationError({"flags": _("Unknown challenge.")})
+    if not 1 <= int(pulse) <= 5:
+        raise ValidationError({"pulse": _("Choose from 1 to 5.")})
+    month = program_month(program)
+    if CheckIn.objects.filter(program=program, user=user, month=month).exists():
+        raise ValidationError(_("You have already checked in this month. Thank you!"))
+    return CheckIn.objects.create(
+        program=program, match=member.match, user=user, month=month, pulse=pulse, meetings_as_planned=meetings_as_planned,
+        flags=flags, comment=(comment or "").strip(), reach_out=reach_out,
+    )  # fmt: skip
+
+
+def hr_note_add(*, match: Match, author: User, body: str) -> HRNote:
+    if not author.is_hr_coordinator:
+        raise PermissionDenied(_("HR notes are for coordinators."))
+    if not (body or "").strip():
+        raise ValidationError({"body": _("Write the note first.")})
+    return HRNote.objects.create(match=match, author=author, body=body.strip())
+
+
+def kudos_send(*, match: Match, by: User, message: str) -> int:
+    """Celebrate a success: a short message from HR to every member of the pair."""
+    if not by.is_hr_coordinator:
+        raise PermissionDenied(_("Kudos come from the coordinators."))
+    if not (message or "").strip():
+        raise ValidationError({"message": _("Write a line of praise.")})
+    stamp = timezone.now().timestamp()
+    return len(
+        notify_many(
+            Message(m.user_id, Notification.Kind.KUDOS, f"kudos:{match.pk}:{m.user_id}:{stamp}", {"match_id": match.pk, "message": message.strip()[:500]}, match.program_id)
+            for m in match.members.all()
+        )
+    )
+
+
+# --- the end-of-program survey -----------------------------------------------------------------
+BUILT_IN = [
+    ("satisfaction", Question.Kind.SCALE, _("Overall, how satisfied are you with the program? (1–5)")),
+    ("skills", Question.Kind.TEXT, _("Which concrete skills or insights did you gain?")),
+    ("skills_topics", Question.Kind.TOPICS, _("Tag the topics you learned most about")),
+    ("relationship", Question.Kind.YESNO, _("Did a real working relationship form?")),
+    ("continue", Question.Kind.YESNO, _("Would you like to continue meeting?")),
+    ("worked", Question.Kind.TEXT, _("What worked well?")),
+    ("change", Question.Kind.TEXT, _("What would you change?")),
+]
+
+
+def survey_for(program: Program) -> Survey:
+    survey, created = Survey.objects.get_or_create(program=program)
+    if created:
+        Question.objects.bulk_create(
+            [Question(survey=survey, order=index * 10, key=key, kind=kind, text=str(text), required=kind != Question.Kind.TOPICS) for index, (key, kind, text) in enumerate(BUILT_IN)]
+        )
+    return survey
+
+
+@register_on_enter(Program.Status.EVALUATING)
+def _prepare_survey(program: Program) -> None:
+    survey_for(program)
+
+
+def question_add(*, survey: Survey, kind: str, text: str, choices: Iterable[str] = (), required: bool = True) -> Question:
+    if survey.status != Survey.Status.DRAFT:
+        raise ValidationError(_("Questions are added before the survey is sent."))
+    if kind not in Question.Kind.values:
+        raise ValidationError({"kind": _("Unknown question type.")})
+    choices = [c.strip() for c in choices if c.strip()]
+    if kind == Question.Kind.CHOICE and len(choices) < 2:
+        raise ValidationError({"choices": _("A choice question needs at least two options.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the question.")})
+    last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
+    return Question.objects.create(survey=survey, order=last + 10, kind=kind, text=text.strip(), choices=choices, required=required)
+
+
+def participants(program: Program) -> list[MatchMember]:
+    return list(MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING).select_related("user", "match").order_by("user_id").distinct())
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey, by: User) -> Survey:
+    if survey.program.status != Program.Status.EVALUATING:
+        raise ValidationError(_("The survey opens when the program is being evaluated."))
+    if survey.status != Survey.Status.DRAFT:
+        raise ValidationError(_("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()})
+    survey.status, survey.opened_at = Survey.Status.OPEN, timezone.now()
+    survey.save(update_fields=["status", "opened_at"])
+    people = {m.user_id for m in participants(survey.program)}
+    notify_many(Message(uid, Notification.Kind.SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
+    return survey
+
+
+def _clean_answer(question: Question, raw) -> object | None:
+    empty = raw in (None, "", [])
+    if empty:
+        if question.required:
+            raise ValidationError({f"q{question.pk}": _("Please answer this question.")})
+        return None
+    if question.kind == Question.Kind.SCALE:
+        value = int(raw)
+        if not 1 <= value <= 5:
+            raise ValidationError({f"q{question.pk}": _("Choose from 1 to 5.")})
+        return value
+    if question.kind == Question.Kind.YESNO:
+        if raw not in ("yes", "no", True, False):
+            raise ValidationError({f"q{question.pk}": _("Answer yes or no.")})
+        return raw in ("yes", True)
+    if question.kind == Question.Kind.CHOICE:
+        if raw not in question.choices:
+            raise ValidationError({f"q{question.pk}": _("Choose one of the options.")})
+        return raw
+    if question.kind == Question.Kind.TOPICS:
+        ids = sorted({int(v) for v in raw})
+        if Topic.objects.filter(pk__in=ids).count() != len(ids):
+            raise ValidationError({f"q{question.pk}": _("Unknown topic.")})
+        return ids
+    return str(raw).strip()[:5000]
+
+
+@transaction.atomic
+def response_submit(*, survey: Survey, user: User, answers: Mapping[int, object]) -> Response:
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("The survey is not open."))
+    member = next((m for m in participants(survey.program) if m.user_id == user.pk), None)
+    if member is None:
+        raise PermissionDenied(_("The survey is for the program's participants."))
+    if Response.objects.filter(survey=survey, user=user).exists():
+        raise ValidationError(_("You have already answered. Thank you!"))
+    cleaned = {question: _clean_answer(question, answers.get(question.pk)) for question in survey.questions.all()}
+    response = Response.objects.create(survey=survey, user=user, role=member.role)
+    Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in cleaned.items() if v is not None])
+    return response
+
+
+# --- recommendations ---------------------------------------------------------------------------
+def recommendation_submit(*, program: Program, by: User, title: str, description: str, area: str, expected_impact: str, coauthors: Iterable[User] = ()) -> Recommendation:
+    """Juniors propose (alone or with their senior); any participant may co-author."""
+    member = membership(program, by)
+    if member is None:
+        raise PermissionDenied(_("Recommendations come from the program's participants."))
+    if program.status not in {Program.Status.ACTIVE, Program.Status.EVALUATING}:
+        raise ValidationError(_("Recommendations are collected while the program runs and is evaluated."))
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give it a title.")
+    if not (description or "").strip():
+        errors["description"] = _("Describe the change you suggest.")
+    if area not in TopicCategory.values:
+        errors["area"] = _("Choose an area.")
+    if expected_impact not in Recommendation.Impact.values:
+        errors["expected_impact"] = _("Choose the expected impact.")
+    if errors:
+        raise ValidationError(errors)
+    allowed = {m.user_id for m in participants(program)}
+    co = [u for u in coauthors if u.pk in allowed and u.pk != by.pk]
+    recommendation = Recommendation.objects.create(
+        program=program, title=title.strip(), description=description.strip(), area=area, expected_impact=expected_impact, created_by=by
+    )
+    recommendation.authors.set([by, *co])
+    return recommendation
+
+
+FLOW = {
+    Recommendation.Status.PROPOSED: {Recommendation.Status.UNDER_REVIEW, Recommendation.Status.DECLINED},
+    Recommendation.Status.UNDER_REVIEW: {Recommendation.Status.ADOPTED, Recommendation.Status.DECLINED},
+    Recommendation.Status.ADOPTED: set(),
+    Recommendation.Status.DECLINED: {Recommendation.Status.UNDER_REVIEW},
+}
+
+
+def recommendation_update(*, recommendation: Recommendation, by: User, status: str, leadership_response: str = "", follow_up_date: datetime.date | None = None, outcome: str = "") -> Recommendation:
+    """Leadership (through HR) answers: proposed → under review → adopted / declined."""
+    if not by.is_hr_coordinator:
+        raise PermissionDenied(_("Coordinators record leadership's answer."))
+    if status != recommendation.status and status not in FLOW[recommendation.status]:
+        raise ValidationError(
+            _("A %(from)s recommendation cannot become %(to)s.")
+            % {"from": recommendation.get_status_display().lower(), "to": Recommendation.Status(status).label.lower()}
+        )
+    if status in {Recommendation.Status.ADOPTED, Recommendation.Status.DECLINED} and not (leadership_response or "").strip():
+        raise ValidationError({"leadership_response": _("Record leadership's answer so the authors know why.")})
+    if status == Recommendation.Status.ADOPTED and follow_up_date is None:
+        raise ValidationError({"follow_up_date": _("An adopted recommendation needs a follow-up date.")})
+    recommendation.status = status
+    recommendation.leadership_response = (leadership_response or "").strip()
+    recommendation.follow_up_date = follow_up_date
+    recommendation.outcome = (outcome or "").strip()
+    recommendation.save()
+    return recommendation
