@@ -105,6 +105,7 @@ def seed_demo_program(*, hr: User) -> str:
     seed_demo_matching(program=program, hr=hr)
     program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr, reason="Three pairs confirmed; kickoffs under way")
     seed_demo_meetings(program=program)
+    seed_demo_evaluation(program=program, hr=hr)
     seed_demo_project_program(hr=hr)
     return (
         "Demo program active: 5 junior mentors and 5 senior mentees, a matching run with explanations, 3 confirmed pairs "
@@ -222,3 +223,37 @@ def seed_demo_project_program(*, hr: User) -> None:
         for member in match.members.select_related("user"):
             match_respond(match=match, user=member.user, accept=True)
     program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr)
+
+
+def seed_demo_evaluation(*, program: Program, hr: User) -> None:
+    """Check-ins (one pair struggling for time) and recommendations in the register."""
+    from evaluation.services import checkin_submit, recommendation_submit, recommendation_update
+    from matching.models import Match
+
+    pairs = []
+    for match in Match.objects.filter(program=program, status=Match.Status.CONFIRMED).order_by("-score", "pk"):
+        members = {m.role: m.user for m in match.members.select_related("user")}
+        pairs.append((members["junior"], members["senior"]))
+    for index, (junior, senior) in enumerate(pairs):
+        if index == 1:
+            checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="We keep moving the session; I am not sure it matters to him.", reach_out=True)
+            checkin_submit(program=program, user=senior, pulse=3, meetings_as_planned=False, flags=["no_time"], comment="Budget season.")
+        else:
+            checkin_submit(program=program, user=junior, pulse=4, meetings_as_planned=True)
+            checkin_submit(program=program, user=senior, pulse=5, meetings_as_planned=True)
+    junior, senior = pairs[0]
+    first = recommendation_submit(
+        program=program, by=junior, title="A one-command dev environment for newcomers",
+        description="New joiners lose two days setting up. A dev container with seeded data gets them to a first commit on day one.",
+        area="technology", expected_impact="high", coauthors=[senior],
+    )  # fmt: skip
+    recommendation_update(recommendation=first, by=hr, status="under_review", leadership_response="The platform team is estimating it.")
+    recommendation_update(
+        recommendation=first, by=hr, status="adopted", leadership_response="Funded for next quarter; platform team owns it.",
+        follow_up_date=timezone.localdate() + datetime.timedelta(days=60),
+    )  # fmt: skip
+    recommendation_submit(
+        program=program, by=pairs[2][0], title="Written async updates instead of the Monday status meeting",
+        description="Juniors find the meeting long and passive; a short written update with a 15-minute Q&A would respect everyone's time.",
+        area="work_world", expected_impact="medium",
+    )  # fmt: skip
