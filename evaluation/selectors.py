@@ -167,6 +167,10 @@ class Dashboard:
     recommendations: list[tuple[str, str, int]]
     survey: Survey | None
 
+    @property
+    def funnel_max(self) -> int:
+        return max((n for _stage, n in self.funnel), default=0) or 1
+
 
 def dashboard(program: Program) -> Dashboard:
     applications = program.applications.aggregate(
