@@ -156,6 +156,7 @@ def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
         "checkins": [["month", "average pulse (hidden under 3)", "check-ins"], *[[month, "" if avg is None else avg, n] for month, avg, n in board.checkin_trend]],
         "results": [["measure", "everyone", "junior mentors", "senior mentees"]],
         "recommendations": [["status", "count"], *[[label, n] for _value, label, n in board.recommendations]],
+        "curriculum": [["category", "months"], *[[label, n] for _value, label, n in board.mix.rows]],
     }
     for key, attribute, label in (("satisfaction", "average", "satisfaction (1–5)"), ("relationship", "yes_share", "relationship formed (%)"), ("continue", "yes_share", "want to continue (%)")):
         tables["results"].append([label] + [shown(results.get(key), attribute) for results in (board.results_all, board.results_junior, board.results_senior)])
