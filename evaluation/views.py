@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from matching.models import Match
 from mentoring.access import hr_required
+from mentoring.web import flash_errors
 from programs.models import Program, Topic, TopicCategory
 from sessions.models import Meeting, SessionLog
 
@@ -31,9 +32,6 @@ def _participant_program(request: HttpRequest, pk: int) -> Program:
     return program
 
 
-def _errors(request, exc) -> None:
-    for message in getattr(exc, "messages", [str(exc)]):
-        messages.error(request, message)
 
 
 # --- participants ------------------------------------------------------------------------------
@@ -49,7 +47,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=request.POST.get("comment", ""), reach_out=request.POST.get("reach_out") == "on",
             )  # fmt: skip
         except (ValidationError, PermissionDenied, ValueError) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Thank you for checking in."))
             return redirect("mentoring:home")
@@ -77,7 +75,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = {int(key[1:]): value for key, value in exc.message_dict.items() if key.startswith("q")} if hasattr(exc, "error_dict") else {}
             if not hasattr(exc, "error_dict"):
-                _errors(request, exc)
+                flash_errors(request, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -102,7 +100,7 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
                 coauthors=[m.user for m in services.participants(program) if str(m.user_id) in request.POST.getlist("coauthors")],
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Recommendation submitted. Leadership's answer will appear here."))
             return redirect("evaluation:recommendations", pk=program.pk)
@@ -190,7 +188,7 @@ def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
             services.hr_note_add(match=match, author=request.user, body=request.POST.get("body", ""))
             messages.success(request, _("Note saved (visible to coordinators only)."))
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("evaluation:dashboard", pk=pk)
 
 
@@ -213,7 +211,7 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 messages.success(request, _("Question added."))
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         return redirect("evaluation:survey_manage", pk=program.pk)
     return render(
         request,
@@ -236,7 +234,7 @@ def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
                 follow_up_date=datetime.date.fromisoformat(follow_up) if follow_up else None, outcome=request.POST.get("outcome", ""),
             )  # fmt: skip
         except (ValidationError, PermissionDenied, ValueError, KeyError) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Recommendation updated."))
         return redirect(request.get_full_path())

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
+from mentoring.web import flash_errors
 from programs.models import Program
 
 from . import selectors, services
@@ -26,9 +27,6 @@ def _back(program: Program) -> HttpResponse:
     return redirect("matching:review", pk=program.pk)
 
 
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @hr_required
@@ -72,7 +70,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.matching_run(program=program, by=request.user)
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
@@ -100,7 +98,7 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
             min_level_gap=data["min_level_gap"],
         )
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Matching settings saved. Run matching again to apply them."))
     return _back(program)
@@ -115,7 +113,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         selected = list(program.matches.filter(pk__in=chosen)) if chosen else None
         count = services.matches_approve(program=program, by=request.user, matches=selected)
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("%(n)s match(es) offered; the people have been told and can accept or decline.") % {"n": count})
     return _back(program)
@@ -129,7 +127,7 @@ def discard(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
     try:
         services.match_discard(match=match)
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     return _back(program)
 
 
@@ -151,7 +149,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             services.match_create_manual(program=program, junior=data["junior"], senior=data["senior"], by=request.user)
             messages.success(request, _("Match created as a proposal."))
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     return _back(program)
 
 
@@ -162,7 +160,7 @@ def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
     try:
         services.pair_rule_remove(rule=get_object_or_404(PairRule, pk=rule_pk, program=program))
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     return _back(program)
 
 
@@ -177,7 +175,7 @@ def end(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
             raise ValidationError(_("Say why the match ends; the reason stays with HR."))
         services.match_end(match=match, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        _report(request, exc)
+        flash_errors(request, exc)
     else:
         messages.info(request, _("Match ended. Both people are free to be re-matched."))
     return _back(program)

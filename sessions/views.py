@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.models import Match
 from mentoring.access import hr_required
 from mentoring.models import User
+from mentoring.web import flash_errors
 from programs.models import Program
 
 from . import calendar, selectors, services
@@ -57,9 +58,6 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def _errors(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
 
 
 @login_required
@@ -98,7 +96,7 @@ def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
         try:
             services.note_add(match=match, author=request.user, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"], meeting=meeting)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Note saved."))
     else:
@@ -119,7 +117,7 @@ def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
         try:
             services.action_item_add(match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"])
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, _("Describe the action."))
     return redirect("mentoring_sessions:pair", match_pk=match.pk)
@@ -175,7 +173,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
-                _errors(request, exc)
+                flash_errors(request, exc)
     meeting.refresh_from_db()
     role = None
     if meeting.match_id:
