@@ -47,7 +47,7 @@ def pair_health(program: Program, now: datetime.datetime | None = None) -> list[
     period = {Program.Cadence.WEEKLY: 7, Program.Cadence.BIWEEKLY: 14, Program.Cadence.MONTHLY: 31}[program.meeting_cadence]
     since = now - datetime.timedelta(days=period)
     matches = list(
-        program.matches.filter(status=Match.Status.CONFIRMED)
+        program.matches.filter(status__in=[Match.Status.CONFIRMED, Match.Status.PAUSED])
         .prefetch_related(Prefetch("members", queryset=MatchMember.objects.select_related("user")), Prefetch("hr_notes", queryset=HRNote.objects.select_related("author")))
         .order_by("pk")
     )
@@ -64,6 +64,9 @@ def pair_health(program: Program, now: datetime.datetime | None = None) -> list[
     result = []
     for match in matches:
         health = PairHealth(match=match, hr_notes=list(match.hr_notes.all()))
+        if match.status == Match.Status.PAUSED:
+            result.append(health)  # on hold: no alarms until HR resumes it
+            continue
         roles = {m.user_id: m.role for m in match.members.all()}
         names = {m.user_id: m.user.get_full_name() for m in match.members.all()}
         own = meetings[match.pk]

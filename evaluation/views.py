@@ -181,7 +181,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=match_pk, program_id=pk)
     try:
-        if request.POST.get("action") == "kudos":
+        if request.POST.get("action") in {"pause", "resume"}:
+            from matching.services import match_pause
+
+            match_pause(match=match, by=request.user, pause=request.POST["action"] == "pause", reason=request.POST.get("reason", ""))
+            messages.success(request, _("Pair paused: no reminders or alarms until you resume it.") if request.POST["action"] == "pause" else _("Pair resumed."))
+        elif request.POST.get("action") == "kudos":
             services.kudos_send(match=match, by=request.user, message=request.POST.get("message", ""))
             messages.success(request, _("Kudos sent."))
         else:

@@ -89,6 +89,7 @@ class Match(models.Model):
         PROPOSED = "proposed", _("Proposed")
         APPROVED = "approved", _("Offered, waiting for answers")
         CONFIRMED = "confirmed", _("Confirmed")
+        PAUSED = "paused", _("Paused")
         DECLINED = "declined", _("Declined")
         ENDED = "ended", _("Ended")
         DISCARDED = "discarded", _("Discarded")
@@ -99,7 +100,7 @@ class Match(models.Model):
         MANUAL = "manual", _("Created by HR")
 
     # A person is in at most one match in these states per program.
-    HOLDING = (Status.PROPOSED, Status.APPROVED, Status.CONFIRMED)
+    HOLDING = (Status.PROPOSED, Status.APPROVED, Status.CONFIRMED, Status.PAUSED)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="matches")
     run = models.ForeignKey(MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches")

@@ -340,6 +340,23 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
     return match
 
 
+@transaction.atomic
+def match_pause(*, match: Match, by: User, pause: bool, reason: str = "") -> Match:
+    """Put a struggling pair on hold (no reminders, no at-risk alarms) or resume it."""
+    match = Match.objects.select_for_update().select_related("program").get(pk=match.pk)
+    ensure_editable(match.program)
+    if not by.is_hr_coordinator:
+        raise PermissionDenied(_("Coordinators pause and resume pairs."))
+    source, target = (Match.Status.CONFIRMED, Match.Status.PAUSED) if pause else (Match.Status.PAUSED, Match.Status.CONFIRMED)
+    if match.status != source:
+        raise ValidationError(_("Only a %(status)s match can be %(action)s.") % {"status": Match.Status(source).label.lower(), "action": _("paused") if pause else _("resumed")})
+    match.status = target
+    if pause:
+        match.end_reason = (reason or "").strip()
+    match.save(update_fields=["status", "end_reason"])
+    return match
+
+
 # --- lifecycle guards owned by matching ---------------------------------------------------------
 @register_guard(Program.Status.MATCHING, Program.Status.ACTIVE)
 def _needs_confirmed_matches(program: Program) -> list[str]:

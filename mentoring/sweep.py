@@ -45,6 +45,7 @@ def collect(now: datetime.datetime) -> list[Message]:
     members = MatchMember.objects.select_related("user")
     upcoming = (
         Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=24))
+        .exclude(match__status=Match.Status.PAUSED)
         .select_related("match")
         .prefetch_related(Prefetch("match__members", queryset=members))
     )
@@ -58,6 +59,7 @@ def collect(now: datetime.datetime) -> list[Message]:
     recent = (
         Meeting.objects.filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, starts_at__gte=now - datetime.timedelta(days=3))
         .exclude(match=None)
+        .exclude(match__status=Match.Status.PAUSED)
         .prefetch_related(Prefetch("match__members", queryset=members), Prefetch("logs", queryset=SessionLog.objects.only("meeting_id", "author_id")))
     )
     for meeting in recent:

@@ -15,7 +15,7 @@ from programs.models import Program, Role
 
 from .models import ActionItem, Meeting, Note, SessionLog
 
-PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.ENDED]
+PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.PAUSED, Match.Status.ENDED]
 
 
 def participants_of(meeting: Meeting) -> list[User]:

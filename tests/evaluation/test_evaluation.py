@@ -261,3 +261,28 @@ def test_journey_download_is_the_participants_own_log(client, hr):
     response = client.get(reverse("evaluation:journey", args=[program.pk]), {"download": "1"})
     body = response.content.decode()
     assert "attachment" in response["Content-Disposition"] and "my-learning" in body and "his-learning" not in body
+
+
+def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
+    import time_machine
+
+    from mentoring.models import Notification
+    from mentoring.sweep import notifications_sweep
+
+    program, ((junior, senior),) = active(hr)
+    match = Match.objects.get(program=program)
+    checkin_submit(program=program, user=junior, pulse=1, meetings_as_planned=False, flags=["no_time"])
+    assert pair_health(program)[0].reasons
+    hr_client.post(reverse("evaluation:pair_action", args=[program.pk, match.pk]), {"action": "pause"})
+    match.refresh_from_db()
+    assert match.status == "paused" and pair_health(program)[0].reasons == []
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    Meeting.objects.filter(pk=kickoff.pk).update(status="scheduled", starts_at=timezone.now() + datetime.timedelta(hours=5))
+    with time_machine.travel(timezone.now(), tick=False):
+        notifications_sweep()
+    assert not Notification.objects.filter(kind="meeting_reminder").exists()  # paused: no reminders
+    hr_client.post(reverse("evaluation:pair_action", args=[program.pk, match.pk]), {"action": "resume"})
+    match.refresh_from_db()
+    assert match.status == "confirmed"
+    client_page = hr_client.get(reverse("evaluation:dashboard", args=[program.pk])).content.decode()
+    assert "Pause" in client_page
