@@ -3,7 +3,6 @@ survey set-up and the recommendations board for HR."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from matching.models import Match
 from mentoring.access import hr_required
-from mentoring.web import flash_errors
+from mentoring.web import csv_response, flash_errors
 from programs.models import Program, Topic, TopicCategory
 from sessions.models import Meeting, SessionLog
 
@@ -133,15 +132,6 @@ def journey(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- HR ---------------------------------------------------------------------------------------
-def _csv(rows: list[list], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow(row)
-    return response
-
-
 def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
     """Every dashboard table as rows: the CSV exports and the page use the same numbers."""
     def shown(aggregate, attribute):
@@ -171,7 +161,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if table:
         if table not in tables:
             raise Http404
-        return _csv(tables[table], f"program-{program.pk}-{table}.csv")
+        return csv_response(tables[table], f"program-{program.pk}-{table}.csv")
     template = "evaluation/report.html" if request.GET.get("print") else "evaluation/dashboard.html"
     return render(request, template, {"program": program, "board": board, "tables": tables, "today": timezone.localdate()})
 
@@ -252,7 +242,7 @@ def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         rows = [["title", "area", "expected impact", "status", "authors", "leadership response", "follow-up", "outcome"]]
         rows += [[r.title, r.get_area_display(), r.get_expected_impact_display(), r.get_status_display(), ", ".join(a.get_full_name() for a in r.authors.all()), r.leadership_response, r.follow_up_date or "", r.outcome] for r in board]
-        return _csv(rows, f"program-{program.pk}-recommendations.csv")
+        return csv_response(rows, f"program-{program.pk}-recommendations.csv")
     return render(
         request,
         "evaluation/recommendation_board.html",

@@ -316,10 +316,3 @@ class ApplicationForm(forms.Form):
             avoid_people=list(data.get("avoid_people") or []),
         )
 
-    def add_service_errors(self, error) -> None:
-        """Put a service's ValidationError on the matching fields (topic errors on the form)."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.models import Match
 from mentoring.access import hr_required
 from mentoring.models import User
-from mentoring.web import flash_errors
+from mentoring.web import csv_response, flash_errors, form_errors_from
 from programs.models import Program
 
 from . import calendar, selectors, services
@@ -170,8 +168,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form = forms.get(action)
             if form is not None and isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                form_errors_from(form, exc)
             else:
                 flash_errors(request, exc)
     meeting.refresh_from_db()
@@ -233,12 +230,7 @@ def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     facts = selectors.meeting_facts(program)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="meetings-program-{program.pk}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["month", "planned", "held", "missed", "cancelled"])
-        for row in facts.months:
-            writer.writerow([row.month, row.planned, row.held, row.missed, row.cancelled])
-        return response
+        rows = [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in facts.months]]
+        return csv_response(rows, f"meetings-program-{program.pk}.csv")
     group_sessions = program.meetings.filter(match=None).order_by("month")
     return render(request, "sessions/hr_meetings.html", {"program": program, "facts": facts, "group_sessions": group_sessions})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
+from mentoring.web import form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -35,12 +36,6 @@ def _program(pk: int) -> Program:
         raise Http404 from exc
 
 
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @hr_required
@@ -69,7 +64,7 @@ def program_create(request: HttpRequest, template_key: str = "") -> HttpResponse
             else:
                 program = services.program_create(created_by=request.user, data=form.program_data(), coordinators=form.cleaned_data["coordinators"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Program created as a draft. Check the curriculum, then open recruiting."))
             return redirect(program.get_manage_url())
@@ -120,7 +115,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_update(program=program, data=form.program_data(), coordinators=form.cleaned_data["coordinators"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Program saved."))
             return redirect(program.get_manage_url())
@@ -251,7 +246,7 @@ def application_detail(request: HttpRequest, pk: int, application_pk: int) -> Ht
         try:
             services.application_decide(application=application, decision=form.cleaned_data["decision"], by=request.user, message=form.cleaned_data["message"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Decision saved; %(name)s has been told.") % {"name": application.user.get_full_name()})
             return redirect("programs:applications", pk=program.pk)
@@ -266,7 +261,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
         try:
             services.topic_create(name=form.cleaned_data["name"], category=form.cleaned_data["category"], description=form.cleaned_data["description"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Topic added."))
             return redirect("programs:topics")
@@ -283,7 +278,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.topic_update(topic=topic, **{name: form.cleaned_data[name] for name in ("name", "category", "description", "is_active")})
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Topic saved."))
             return redirect("programs:topics")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.selectors import matches_visible_to
+from mentoring.web import form_errors_from
 
 from .. import selectors, services
 from ..forms import ApplicationForm, InvitationAnswerForm
@@ -118,7 +119,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.application_submit(program=program, user=request.user, answers=form.answers())
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Your application is saved.") if editing else _("Thank you! Your application is in; HR will get back to you."))
             return redirect("programs:my_application", pk=program.pk)
