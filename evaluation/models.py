@@ -35,6 +35,9 @@ class CheckIn(models.Model):
     reach_out = models.BooleanField(_("I'd like HR to reach out"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("comment",)
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -119,6 +122,9 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.JSONField()
+
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("value",)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_once")]

@@ -145,6 +145,9 @@ class MatchMember(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
 
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("decline_reason",)
+
     class Meta:
         ordering = ["role", "user__last_name"]
         verbose_name = _("match member")

@@ -1,4 +1,4 @@
-"""The one way views require HR: `@hr_required` (function views) or `HRRequiredMixin`."""
+"""The one way views require HR: `@hr_required`, or `hr_gate()` where a view serves HR and participants."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 
 
 def user_is_hr(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_hr_coordinator)
+    """Holds the HR role (for navigation: the HR menu leads to the second-factor set-up)."""
+    return bool(user and user.is_authenticated and user.in_hr_group)
 
 
 def user_has_mfa(user) -> bool:
@@ -26,13 +26,17 @@ def user_has_mfa(user) -> bool:
 
 
 def hr_gate(request: HttpRequest) -> HttpResponse | None:
-    """None when the request may see an HR page; otherwise the response to send instead."""
+    """None when the request may use an HR capability; otherwise the response to send instead.
+
+    The capability itself is `User.is_hr_coordinator` (role + second factor); this gate only
+    chooses the answer: sign in, set up the authenticator, or 403.
+    """
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not user_is_hr(user):
         raise PermissionDenied(_("This page is for HR coordinators."))
-    if settings.HR_REQUIRE_MFA and not user_has_mfa(user):
+    if not user.is_hr_coordinator:
         messages.warning(
             request,
             _("HR pages show personal data, so they need two-factor authentication. Set up an authenticator app to continue."),

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +23,27 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 class PersonCreationForm(AdminUserCreationForm):
+    """Superusers only: a new account with a password of their choosing."""
+
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "level")
+
+
+class DirectoryEntryForm(forms.ModelForm):
+    """What HR adds in admin: a directory entry. No password — the person claims the entry by
+    verifying their address (sign-up or "Forgot your password?")."""
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "title", "department", "level", "manager", "timezone", "language")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 class PersonChangeForm(UserChangeForm):
@@ -32,8 +52,17 @@ class PersonChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+# Only superusers touch these: who can sign in as whom and with which powers.
+PRIVILEGE_FIELDS = ("password", "email", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """HR keeps the directory's facts here (names, titles, departments, levels, managers,
+    preferences, leaving by deactivation). Passwords, the e-mail address that signs in,
+    staff and superuser status, groups and permissions are for superusers only, and a
+    superuser's own entry is read-only to everyone else."""
+
     add_form = PersonCreationForm
     form = PersonChangeForm
     ordering = ["last_name", "first_name"]
@@ -53,6 +82,43 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "level", "usable_password", "password1", "password2"]}),
     ]
+    directory_add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "level"]}),
+        (_("Directory"), {"fields": ["title", "department", "manager", "timezone", "language"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return self.directory_add_fieldsets
+        # No password widget (it links to the set-password page); privileges shown, not editable.
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if name not in {"password", "user_permissions"}]})
+            for title, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and obj is not None:
+            readonly += [name for name in PRIVILEGE_FIELDS if name not in {"password", "user_permissions"}]
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = DirectoryEntryForm
+        return super().get_form(request, obj, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is signing in as them: superusers only, not HR.
+        if not request.user.is_superuser:
+            raise PermissionDenied(_("Only an administrator (superuser) may set passwords. People set their own with “Forgot your password?”."))
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(PeopleImport)

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("People and accounts")
+    # What HR coordinators may do with this app's models in Django admin (see
+    # `services.hr_group_ensure`): maintain the directory's facts, read the import log.
+    hr_admin_permissions = ("view_user", "add_user", "change_user", "view_department", "add_department", "change_department", "view_peopleimport")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
@@ -18,3 +21,14 @@ class MentoringConfig(AppConfig):
 
 class MentoringAdminConfig(AdminConfig):
     default_site = "mentoring.admin_site.MentoringAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from allauth.socialaccount.models import SocialApp, SocialToken
+        from django.contrib import admin
+
+        # SSO is configured from the environment and tokens are not stored: nobody needs
+        # these in admin, and they hold secrets.
+        for model in (SocialApp, SocialToken):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

@@ -158,9 +158,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         return ((self.first_name[:1] + self.last_name[:1]) or self.email[:1]).upper()
 
     @property
-    def is_hr_coordinator(self) -> bool:
+    def in_hr_group(self) -> bool:
+        """Holds the HR role (group or superuser), whether or not it is usable right now.
+        For directory badges and for telling "set up your second factor" from "not for you"."""
         # Filled by `prefetch_related("groups")` on lists; one query otherwise.
         return self.is_active and (self.is_superuser or any(g.name == HR_GROUP_NAME for g in self.groups.all()))
+
+    @property
+    def is_hr_coordinator(self) -> bool:
+        """May act as HR now: the role, plus the second factor when HR_REQUIRE_MFA asks for it.
+
+        Every HR capability (views, services, selectors) asks this one question, so an HR
+        coordinator without an authenticator has no more power than any other employee.
+        """
+        if not self.in_hr_group:
+            return False
+        if not settings.HR_REQUIRE_MFA:
+            return True
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return is_mfa_enabled(self, [Authenticator.Type.TOTP])
 
 
 class PeopleImport(models.Model):

@@ -6,10 +6,12 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,19 +19,22 @@ from .models import HR_GROUP_NAME, Department, Level, PeopleImport, User
 from .people_import import COLUMNS, ImportPlan, PersonRow, plan_people_import
 from .selectors import reporting_tree
 
-# What HR coordinators may do in Django admin. Model permissions of later apps are added
-# to the group by `hr_group_ensure` as those apps arrive (it runs after every migrate).
-HR_PERMISSION_APPS = ("mentoring", "programs", "matching", "mentoring_sessions", "evaluation")
-HR_EXCLUDED_CODENAMES = {"delete_user"}  # people leave by being deactivated, not deleted
+def hr_admin_permissions() -> Q:
+    """Exactly what HR coordinators may do in Django admin: each app lists its own in its
+    AppConfig's `hr_admin_permissions`. Nothing else — no passwords, privileges, groups,
+    accounts, authenticators — and people leave by being deactivated, never deleted."""
+    wanted = Q(pk__in=[])
+    for config in apps.get_app_configs():
+        codenames = getattr(config, "hr_admin_permissions", ())
+        if codenames:
+            wanted |= Q(content_type__app_label=config.label, codename__in=codenames)
+    return wanted
 
 
 def hr_group_ensure() -> Group:
     """Create or refresh the "HR coordinators" group and its permissions (idempotent)."""
     group, _created = Group.objects.get_or_create(name=HR_GROUP_NAME)
-    permissions = Permission.objects.filter(content_type__app_label__in=HR_PERMISSION_APPS).exclude(
-        codename__in=HR_EXCLUDED_CODENAMES
-    )
-    group.permissions.set(permissions)
+    group.permissions.set(Permission.objects.filter(hr_admin_permissions()))
     return group
 
 

@@ -257,6 +257,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("token", "decline_reason")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("invitation")
@@ -323,6 +326,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("avoid_people",)
 
     class Meta:
         ordering = ["submitted_at", "pk"]

@@ -7,3 +7,5 @@ class SessionsConfig(AppConfig):
     # Plain "sessions" would collide with django.contrib.sessions.
     label = "mentoring_sessions"
     verbose_name = _("Meetings")
+    # Meeting facts only; notes and logs are not in admin at all.
+    hr_admin_permissions = ("view_meeting",)

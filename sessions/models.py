@@ -92,6 +92,9 @@ class Meeting(models.Model):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("cancel_reason",)
+
     class Meta:
         ordering = ["month", "due_by", "pk"]
         verbose_name = _("meeting")
@@ -135,6 +138,9 @@ class SessionLog(models.Model):
     learned = models.TextField(_("what I learned"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("shared", "learned")
+
     class Meta:
         ordering = ["created_at"]
         constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="session_log_once")]
@@ -154,6 +160,9 @@ class Note(models.Model):
     body = models.TextField(_("note"))
     visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("body",)
 
     class Meta:
         ordering = ["-created_at"]
@@ -188,6 +197,9 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Never shown, searched or filtered in Django admin (mentoring.admin_site).
+    confidential_fields = ("token",)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"

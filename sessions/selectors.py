@@ -37,8 +37,42 @@ def pair_for(user: User, match_pk: int) -> Match:
     )
 
 
+def logs_visible_to(user: User, meeting: Meeting) -> list[SessionLog]:
+    """The session logs whose text `user` may read: a log belongs to its author and their pair.
+
+    In a pair's meeting that is both members' logs; in a program-wide group session, the
+    user's own log and their partners'. HR reads none of them (see `group_session_attendance`).
+    """
+    logs = meeting.logs.select_related("author").order_by("created_at", "pk")
+    if meeting.match_id is not None:
+        if not meeting.match.members.filter(user=user).exists():
+            return []
+        return list(logs)
+    pairs = Match.objects.filter(program_id=meeting.program_id, members__user=user, status__in=PAIR_STATUSES)
+    partners = MatchMember.objects.filter(match__in=pairs).values("user_id")
+    return list(logs.filter(Q(author=user) | Q(author__in=partners)))
+
+
+@dataclass(frozen=True)
+class Attendance:
+    person: User
+    held: bool | None  # None: not logged yet
+    minutes: int | None
+
+
+def group_session_attendance(meeting: Meeting) -> list[Attendance]:
+    """What coordinators may know of a program-wide session: who logged it as attended and
+    for how long. Never what anyone shared or learned."""
+    facts = {row["author_id"]: row for row in meeting.logs.values("author_id", "held", "actual_minutes")}
+    return [
+        Attendance(person=person, held=facts[person.pk]["held"] if person.pk in facts else None, minutes=facts.get(person.pk, {}).get("actual_minutes"))
+        for person in sorted(participants_of(meeting), key=lambda p: (p.last_name, p.first_name))
+    ]
+
+
 def meetings_of_pair(match: Match) -> list[Meeting]:
-    logs = SessionLog.objects.select_related("author")
+    # Program-wide sessions carry every participant's log: load only this pair's.
+    logs = SessionLog.objects.filter(author__in=match.members.values("user_id")).select_related("author")
     return list(
         Meeting.objects.filter(Q(match=match) | Q(match=None, program_id=match.program_id))
         .select_related("topic", "lead")

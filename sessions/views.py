@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.models import Match
-from mentoring.access import hr_required
+from mentoring.access import hr_gate, hr_required, user_is_hr
 from mentoring.models import User
 from mentoring.web import csv_response, flash_errors, form_errors_from
 from programs.models import Program
@@ -46,16 +46,15 @@ def _pair(request: HttpRequest, match_pk: int) -> Match:
         raise Http404 from exc
 
 
-def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    """A meeting of one of the user's pairs, or a program-wide session of their program."""
+def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, HttpResponse | None]:
+    """A meeting of one of the user's pairs, or a program-wide session of their program, or
+    (for HR coordinators, through the HR gate) a program-wide session to schedule."""
     meeting = get_object_or_404(Meeting.objects.select_related("program", "topic", "lead", "match"), pk=pk)
-    if meeting.match_id is None and request.user.is_hr_coordinator:
-        return meeting  # coordinators schedule the program-wide sessions (no pair content there)
-    if request.user.pk not in {p.pk for p in selectors.participants_of(meeting)}:
-        raise Http404
-    return meeting
-
-
+    if request.user.pk in {p.pk for p in selectors.participants_of(meeting)}:
+        return meeting, None
+    if meeting.match_id is None and user_is_hr(request.user):
+        return meeting, hr_gate(request)
+    raise Http404
 
 
 @login_required
@@ -132,7 +131,9 @@ def action_toggle(request: HttpRequest, match_pk: int, item_pk: int) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting, refusal = _meeting(request, pk)
+    if refusal is not None:
+        return refusal
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {
         "propose": ProposeForm(request.POST if action == "propose" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
@@ -175,7 +176,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     role = None
     if meeting.match_id:
         role = meeting.match.members.filter(user=request.user).values_list("role", flat=True).first()
-    logs = list(meeting.logs.select_related("author"))
+    logs = selectors.logs_visible_to(request.user, meeting)
     return render(
         request,
         "sessions/meeting.html",
@@ -186,6 +187,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "options": list(meeting.options.select_related("proposed_by")),
             "logs": logs,
             "my_log": next((log for log in logs if log.author_id == request.user.pk), None),
+            "attendance": selectors.group_session_attendance(meeting) if meeting.match_id is None and request.user.is_hr_coordinator else None,
             "notes": selectors.notes_visible_to(request.user, meeting.match).filter(meeting=meeting) if meeting.match_id else [],
             "note_form": NoteForm(initial={"visibility": "private"}),
             "prep": JUNIOR_PREP if role == "junior" else SENIOR_PREP,

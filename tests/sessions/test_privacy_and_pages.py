@@ -43,8 +43,6 @@ def pages_hr_can_open(program):
         reverse("mentoring_sessions:hr_meetings", args=[program.pk]) + "?format=csv",
         reverse("programs:manage_detail", args=[program.pk]),
         reverse("matching:review", args=[program.pk]),
-        "/admin/mentoring_sessions/note/",
-        "/admin/mentoring_sessions/sessionlog/",
         "/admin/mentoring_sessions/meeting/",
     ]
 
@@ -58,15 +56,18 @@ def test_hr_portal_pages_and_exports_never_show_notes_or_logs(hr_client, lived_p
         assert SECRET_NOTE not in body and SECRET_LOG not in body and "shared-note-for-both" not in body, url
 
 
-def test_hr_admin_detail_pages_mask_note_and_log_text(hr_client, lived_pair):
+def test_notes_logs_and_action_items_are_not_in_django_admin(hr_client, lived_pair):
     program, match, junior, senior, kickoff = lived_pair
     note = Note.objects.get(body=SECRET_NOTE)
     log = SessionLog.objects.get(author=junior)
-    for url in (f"/admin/mentoring_sessions/note/{note.pk}/change/", f"/admin/mentoring_sessions/sessionlog/{log.pk}/change/"):
-        response = hr_client.get(url)
-        assert response.status_code == 200
-        assert SECRET_NOTE not in response.content.decode() and SECRET_LOG not in response.content.decode()
-    assert hr_client.get("/admin/mentoring_sessions/actionitem/").status_code == 404  # not registered at all
+    for url in (
+        "/admin/mentoring_sessions/note/", f"/admin/mentoring_sessions/note/{note.pk}/change/",
+        "/admin/mentoring_sessions/sessionlog/", f"/admin/mentoring_sessions/sessionlog/{log.pk}/change/",
+        "/admin/mentoring_sessions/actionitem/",
+    ):  # fmt: skip
+        assert hr_client.get(url).status_code == 404, url
+    page = hr_client.get(f"/admin/mentoring_sessions/meeting/{kickoff.pk}/change/").content.decode()
+    assert SECRET_NOTE not in page and SECRET_LOG not in page
 
 
 def test_hr_cannot_open_the_pair_space_or_meeting_page(hr_client, lived_pair):
@@ -222,3 +223,75 @@ def test_coordinators_schedule_program_wide_group_sessions(hr_client, hr, pair, 
     session.refresh_from_db()
     assert session.status == "scheduled"
     assert {m.to[0] for m in mail.outbox} == {junior.email, senior.email}  # everyone matched is invited
+
+
+# --- program-wide group sessions: logs stay with their authors' pairs -------------------------
+@pytest.fixture
+def held_group_session(hr):
+    """A program-wide session two pairs attended, each participant's log holding a secret."""
+    import datetime
+
+    from django.utils import timezone
+
+    program, people = confirmed_pairs(hr, pairs=2)
+    session = Meeting.objects.get(program=program, match=None, month=3)
+    Meeting.objects.filter(pk=session.pk).update(status="scheduled", starts_at=timezone.now() - datetime.timedelta(days=1), duration_minutes=90)
+    for index, (junior, senior) in enumerate(people):
+        meeting_log(meeting=session, by=junior, held=True, actual_minutes=90, shared=f"group-shared-J{index}", learned=f"group-learned-J{index}")
+        meeting_log(meeting=session, by=senior, held=index == 0, actual_minutes=80, shared=f"group-shared-S{index}", learned=f"group-learned-S{index}")
+    return program, session, people
+
+
+def group_log_texts(page):
+    return {text for text in ("J0", "S0", "J1", "S1") if f"group-shared-{text}" in page or f"group-learned-{text}" in page}
+
+
+def test_group_session_logs_reach_only_the_author_and_their_partner(client, held_group_session):
+    program, session, ((junior0, senior0), (junior1, senior1)) = held_group_session
+    client.force_login(junior0)
+    assert group_log_texts(client.get(session.get_absolute_url()).content.decode()) == {"J0", "S0"}
+    client.force_login(senior1)
+    assert group_log_texts(client.get(session.get_absolute_url()).content.decode()) == {"J1", "S1"}
+
+
+def test_hr_and_superusers_see_group_session_attendance_never_logs(client, hr, held_group_session):
+    from tests.conftest import give_totp
+    from tests.mentoring.factories import UserFactory
+
+    program, session, ((junior0, senior0), (junior1, senior1)) = held_group_session
+    root = UserFactory(is_staff=True, is_superuser=True)
+    give_totp(root)
+    for viewer in (hr, root):
+        client.force_login(viewer)
+        response = client.get(session.get_absolute_url())
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert group_log_texts(page) == set() and "group-" not in page
+        assert "Attendance" in page and junior1.get_full_name() in page and "missed" in page  # senior1 logged it as missed
+        attendance = {row.person.pk: (row.held, row.minutes) for row in response.context["attendance"]}
+        assert attendance[junior0.pk] == (True, 90) and attendance[senior1.pk] == (False, None)
+
+
+def test_hr_without_mfa_cannot_open_or_schedule_a_group_session(client, hr_without_mfa, hr, pair, django_capture_on_commit_callbacks):
+    from mentoring.models import Notification
+
+    program, match, junior, senior = pair
+    session = Meeting.objects.get(program=program, match=None, month=3)
+    client.force_login(hr_without_mfa)
+    response = client.get(session.get_absolute_url())
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
+    session.refresh_from_db()
+    assert session.status != "scheduled" and not session.options.exists()
+    assert not Notification.objects.filter(kind="meeting_scheduled").exists()
+
+
+def test_the_mfa_rule_holds_in_services_too(hr_without_mfa, pair):
+    from django.core.exceptions import PermissionDenied
+
+    program, match, junior, senior = pair
+    session = Meeting.objects.get(program=program, match=None, month=3)
+    with pytest.raises(PermissionDenied):
+        meeting_propose_times(meeting=session, by=hr_without_mfa, options=[soon(20)], duration_minutes=90)
