@@ -15,6 +15,7 @@ from mentoring.services import (
     people_import_preview,
     profile_update,
 )
+from tests.conftest import give_totp
 from tests.mentoring.factories import UserFactory
 from tests.mentoring.test_people_import import GOOD
 
@@ -33,10 +34,21 @@ def test_hr_group_has_directory_permissions_but_cannot_delete_people():
 
 def test_granting_hr_adds_group_and_admin_access():
     user = UserFactory()
-    assert not user.is_hr_coordinator
+    assert not user.in_hr_group
     hr_coordinator_grant(user=user)
     user.refresh_from_db()
-    assert user.is_hr_coordinator and user.is_staff
+    assert user.in_hr_group and user.is_staff
+    # The role alone is not the capability: HR acts only with its second factor.
+    assert not user.is_hr_coordinator
+    give_totp(user)
+    assert user.is_hr_coordinator
+
+
+def test_without_the_mfa_requirement_the_role_is_the_capability(settings):
+    settings.HR_REQUIRE_MFA = False
+    user = UserFactory()
+    hr_coordinator_grant(user=user)
+    assert user.is_hr_coordinator
 
 
 def test_inactive_person_cannot_become_hr():
@@ -53,7 +65,7 @@ def test_make_hr_coordinator_command(capsys):
     call_command("make_hr_coordinator", "LEAD@example.com")
     assert "is now an HR coordinator" in capsys.readouterr().out
     user.refresh_from_db()
-    assert user.is_hr_coordinator
+    assert user.in_hr_group
     with pytest.raises(CommandError, match="not in the directory"):
         call_command("make_hr_coordinator", "nobody@example.com")
 
