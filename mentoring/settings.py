@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # before WhiteNoise, so static files carry the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -307,6 +308,41 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz is probed over plain HTTP by load balancers.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+# No inline script or style anywhere: JavaScript and CSS come from our own static files,
+# bars are SVG attributes. data: images are Bootstrap's CSS icons and the TOTP QR code.
+# form-action also governs where a submitted form may redirect (Chromium enforces it):
+# the company SSO sign-in posts to us and is redirected to the identity provider, so its
+# origin is allowed; CSP_FORM_ACTION_ORIGINS adds more (an IdP whose authorization
+# endpoint lives on another origin than OIDC_SERVER_URL).
+def _origin(url: str, variable: str) -> str:
+    parts = urlparse(url)
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{variable} must hold absolute URLs such as https://sso.example.com, got {url!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+_form_action = ["'self'"]
+if OIDC_CLIENT_ID:
+    _form_action.append(_origin(_oidc_server, "OIDC_SERVER_URL"))
+_form_action += [_origin(url, "CSP_FORM_ACTION_ORIGINS") for url in env_list("CSP_FORM_ACTION_ORIGINS")]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": list(dict.fromkeys(_form_action)),
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
