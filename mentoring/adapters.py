@@ -1,14 +1,19 @@
-"""allauth hooks: who may sign up."""
+"""allauth hooks: who may sign up, and when a sign-up's password counts (see `signup`)."""
 
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .signup import password_choice_url, pending_signup_complete
 
 
 def signup_email_allowed(email: str) -> bool:
@@ -33,6 +38,30 @@ class AccountAdapter(DefaultAccountAdapter):
         if not signup_email_allowed(email):
             raise ValidationError(SIGNUP_REFUSED)
         return email
+
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        # A new entry starts without a password: the sign-up's password waits in its
+        # browser's session until the address is verified there (DirectorySignupForm.save).
+        user = super().save_user(request, user, form, commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            pending_signup_complete(session=request.session, email_address=email_address)
+        return confirmed
+
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        # Confirmed somewhere other than the browser that signed up: the mailbox is proven,
+        # so its owner chooses the password now.
+        user = email_address.user
+        if email_address.verified and not self.request.user.is_authenticated and not user.has_usable_password():
+            messages.info(self.request, gettext("Now choose your password to finish setting up your account."))
+            return password_choice_url(user=user)
+        return super().get_email_verification_redirect_url(email_address)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

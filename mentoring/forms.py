@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import zoneinfo
 
-from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
 from crispy_forms.helper import FormHelper
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Level, User
+from .signup import pending_signup_hold
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -29,8 +29,9 @@ def unclaimed_directory_person(email: str) -> User | None:
 class DirectorySignupForm(SignupForm):
     """allauth's sign-up, which also lets people HR imported claim their directory entry.
 
-    Claiming still ends in allauth's mandatory e-mail verification, so only the owner of
-    the mailbox gets in.
+    Nothing that grants access is stored on the entry before its address is verified: the
+    password waits in this browser's session and counts only when this browser confirms
+    the address (see `mentoring.signup`).
     """
 
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
@@ -56,10 +57,11 @@ class DirectorySignupForm(SignupForm):
 
     def save(self, request):
         if self.claim_user is None:
-            return super().save(request)
-        user = self.claim_user
-        get_adapter().set_password(user, self.cleaned_data["password1"])
-        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": False})
+            user = super().save(request)  # created without a password (AccountAdapter.save_user)
+        else:
+            user = self.claim_user
+            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": False})
+        pending_signup_hold(session=request.session, user=user, raw_password=self.cleaned_data["password1"])
         return user
 
 

@@ -9,6 +9,7 @@ See the configuration table in README.md.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -65,6 +66,13 @@ else:
             + " and ".join(_missing)
             + " in the environment (see 'Configuration' in README.md)."
         )
+    # The bar of Django's own deployment check (security.W009), enforced at start-up.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters when DEBUG is off, and not the development key; "
+            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))" '
+            "(see 'Configuration' in README.md)."
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -110,7 +118,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mentoring.urls"
-WSGI_APPLICATION = "mentoring.wsgi.application"
+# runserver (`make run`, `make demo`) serves Django's own handler; mentoring.wsgi is the
+# production entry point for gunicorn and refuses development settings.
+WSGI_APPLICATION = None
 ASGI_APPLICATION = "mentoring.asgi.application"
 
 TEMPLATES = [
@@ -202,6 +212,21 @@ SOCIALACCOUNT_ADAPTER = "mentoring.adapters.SocialAccountAdapter"
 ACCOUNT_FORMS = {"signup": "mentoring.forms.DirectorySignupForm"}
 # allauth's rate limits stay at their (non-empty) defaults; they need a shared cache in
 # production, which REDIS_URL provides.
+# They count per client address. Behind a reverse proxy every request comes from the
+# proxy, so one client's failed logins would lock out everyone: say how many proxies
+# (trusted from the right of X-Forwarded-For) or which header carries the client address.
+# Only with such a proxy in front: otherwise clients would choose their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {ALLAUTH_TRUSTED_PROXY_COUNT}.")
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER is not None:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+        raise ImproperlyConfigured(
+            f"TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP, got {ALLAUTH_TRUSTED_CLIENT_IP_HEADER!r}."
+        )
+    if ALLAUTH_TRUSTED_PROXY_COUNT:
+        raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both.")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Reverse Mentoring] "
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,11 +1,17 @@
 """Sign-up, sign-in, verification, MFA and SSO gatekeeping through allauth."""
 
+import importlib
 import re
+import runpy
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.adapters import SocialAccountAdapter, signup_email_allowed
 from mentoring.models import User
@@ -15,15 +21,49 @@ from tests.mentoring.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-fresh-passphrase-42"
+ATTACKER_PASSWORD = "someone-elses-passphrase-13"
+WRONG_LOGIN = "The email address and/or password you specified are not correct."
 
 
-def signup(client, email, **extra):
-    data = {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **extra}
+def signup(client, email, password=NEW_PASSWORD, **extra):
+    data = {"email": email, "password1": password, "password2": password, **extra}
     return client.post(reverse("account_signup"), data)
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def signed_in_as(client, user) -> bool:
+    return client.session.get("_auth_user_id") == str(user.pk)
 
 
 def confirm_link(message) -> str:
     return re.search(r"https?://[^/]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
+
+
+def choose_password(client, set_password_url, password):
+    """Follow a set-password link (allauth moves the key into the session) and submit."""
+    page = client.get(set_password_url, follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else set_password_url
+    return client.post(form_url, {"password1": password, "password2": password})
+
+
+@pytest.fixture
+def ada(db):
+    """Imported by HR: in the directory, no password, address not verified yet."""
+    people_import_apply(content="email,first_name,last_name,level\nada@acme.test,Ada,Lovelace,junior\n")
+    return User.objects.get(email="ada@acme.test")
+
+
+@pytest.fixture(params=["imported", "domain"])
+def unclaimed_entry(request, settings):
+    """An entry nobody has verified: imported by HR, or about to be created by a sign-up
+    in an allowed domain (the attacker's sign-up creates it)."""
+    settings.SIGNUP_EMAIL_DOMAINS = ["acme.test"]
+    if request.param == "imported":
+        return request.getfixturevalue("ada").email
+    return "new.hire@acme.test"
 
 
 def test_signup_is_refused_outside_directory_and_domains(client):
@@ -41,6 +81,7 @@ def test_signup_in_an_allowed_domain_creates_an_unverified_account(client, setti
     user = User.objects.get(email="new.hire@acme.test")
     assert (user.first_name, user.last_name) == ("New", "Hire")
     assert not EmailAddress.objects.get(user=user).verified
+    assert not user.has_usable_password()  # the password waits for the verification
     assert len(mail.outbox) == 1 and "confirm-email" in mail.outbox[0].body
 
 
@@ -52,24 +93,137 @@ def test_domain_signup_needs_a_name(client, settings):
     assert not User.objects.filter(email="noname@acme.test").exists()
 
 
-def test_imported_person_claims_their_directory_entry_and_must_verify(client):
-    people_import_apply(content="email,first_name,last_name,level\nada@acme.test,Ada,Lovelace,junior\n")
-    response = signup(client, "ada@acme.test")
+def test_imported_person_claims_their_directory_entry_and_must_verify(client, ada):
+    response = signup(client, ada.email)
     assert response.status_code == 302
     assert User.objects.filter(email="ada@acme.test").count() == 1
-    user = User.objects.get(email="ada@acme.test")
-    assert user.check_password(NEW_PASSWORD) and user.first_name == "Ada"
 
-    # Not signed in before the mailbox is proven.
-    client.logout()
-    response = client.post(reverse("account_login"), {"login": "ada@acme.test", "password": NEW_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
-    assert "_auth_user_id" not in client.session
+    # Nothing that signs in is stored before the mailbox is proven.
+    ada.refresh_from_db()
+    assert not ada.has_usable_password() and ada.first_name == "Ada"
+    response = sign_in(Client(), ada.email, NEW_PASSWORD)
+    assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
 
-    client.post(confirm_link(mail.outbox[-1]))
-    assert EmailAddress.objects.get(user=user).verified
-    response = client.post(reverse("account_login"), {"login": "ada@acme.test", "password": NEW_PASSWORD})
+    # Confirming in the browser that signed up signs in with the password chosen there.
+    response = client.post(confirm_link(mail.outbox[-1]))
     assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert signed_in_as(client, ada)
+    assert EmailAddress.objects.get(user=ada).verified
+    client.logout()
+    response = sign_in(client, ada.email, NEW_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+
+
+def test_signup_for_an_unclaimed_entry_stores_nothing_before_verification(unclaimed_entry):
+    before = User.objects.filter(email=unclaimed_entry).values_list("password", flat=True).first()
+    attacker = Client()
+    response = signup(attacker, unclaimed_entry, password=ATTACKER_PASSWORD, first_name="Eve", last_name="Mallory")
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
+
+    user = User.objects.get(email=unclaimed_entry)
+    assert not user.has_usable_password()
+    assert not user.check_password(ATTACKER_PASSWORD)
+    if before is not None:
+        assert user.password == before  # the imported entry's hash is untouched
+    assert not EmailAddress.objects.filter(user=user, verified=True).exists()
+
+    # The password does not sign in, not even into "please verify first" (which would
+    # tell the attacker it is stored), neither in the signing-up browser nor elsewhere.
+    for browser in (attacker, Client()):
+        response = sign_in(browser, unclaimed_entry, ATTACKER_PASSWORD)
+        assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
+        assert "_auth_user_id" not in browser.session
+
+
+def test_attackers_password_never_signs_in_after_the_owner_verifies(client, unclaimed_entry):
+    attacker, owner = Client(), client
+    signup(attacker, unclaimed_entry, password=ATTACKER_PASSWORD, first_name="Eve", last_name="Mallory")
+    user = User.objects.get(email=unclaimed_entry)
+
+    # The real owner clicks the confirmation mail that the attacker's sign-up sent.
+    owner.post(confirm_link(mail.outbox[-1]))
+    assert EmailAddress.objects.get(user=user).verified
+    assert not signed_in_as(owner, user) and not signed_in_as(attacker, user)
+
+    for browser in (attacker, Client()):
+        response = sign_in(browser, unclaimed_entry, ATTACKER_PASSWORD)
+        assert "_auth_user_id" not in browser.session
+        assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_owner_confirming_in_another_browser_chooses_their_password_then(client, unclaimed_entry):
+    attacker, owner = Client(), client
+    signup(attacker, unclaimed_entry, password=ATTACKER_PASSWORD, first_name="Eve", last_name="Mallory")
+    user = User.objects.get(email=unclaimed_entry)
+
+    response = owner.post(confirm_link(mail.outbox[-1]))
+    assert response.status_code == 302
+    set_password_url = response["Location"]
+    assert set_password_url.startswith("/accounts/password/reset/key/")
+
+    response = choose_password(owner, set_password_url, NEW_PASSWORD)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD) and not user.check_password(ATTACKER_PASSWORD)
+    assert choose_password(Client(), set_password_url, ATTACKER_PASSWORD).status_code == 200  # used up
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+    response = sign_in(Client(), unclaimed_entry, NEW_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    response = sign_in(attacker, unclaimed_entry, ATTACKER_PASSWORD)
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_two_pending_signups_only_the_confirming_browsers_password_counts(client, ada):
+    owner, attacker = client, Client()
+    signup(owner, ada.email, password=NEW_PASSWORD)
+    owner_link = confirm_link(mail.outbox[-1])
+    signup(attacker, ada.email, password=ATTACKER_PASSWORD)  # a later sign-up for the same entry
+
+    response = owner.post(owner_link)
+    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert signed_in_as(owner, ada)
+    ada.refresh_from_db()
+    assert ada.check_password(NEW_PASSWORD) and not ada.check_password(ATTACKER_PASSWORD)
+
+    response = sign_in(attacker, ada.email, ATTACKER_PASSWORD)
+    assert "_auth_user_id" not in attacker.session
+    owner.logout()
+    response = sign_in(owner, ada.email, NEW_PASSWORD)
+    assert response.status_code == 302 and signed_in_as(owner, ada)
+
+
+def test_forgot_password_for_an_unclaimed_entry_stores_nothing_until_the_mailed_link_is_used(client, ada):
+    before = ada.password
+    response = client.post(reverse("account_reset_password"), {"email": ada.email})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    ada.refresh_from_db()
+    assert ada.password == before and not ada.has_usable_password()
+
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)
+    assert choose_password(client, link, NEW_PASSWORD).status_code == 302
+    ada.refresh_from_db()
+    assert ada.check_password(NEW_PASSWORD)
+
+
+def test_migration_drops_passwords_that_sign_ups_stored_before_verification(junior):
+    migration = importlib.import_module("mentoring.migrations.0004_drop_passwords_stored_before_verification")
+    claimed_early = UserFactory(email="claimed.early@acme.test", verified=False)  # the old sign-up's state
+    EmailAddress.objects.create(user=claimed_early, email=claimed_early.email, primary=True, verified=False)
+    made_by_superuser = UserFactory(email="made.in.admin@acme.test", verified=False)  # never signed up
+    signed_in_before = UserFactory(email="old.timer@acme.test", verified=False, last_login=timezone.now())
+    EmailAddress.objects.create(user=signed_in_before, email=signed_in_before.email, primary=True, verified=False)
+
+    migration.drop_passwords_stored_before_verification(apps, None)
+
+    claimed_early.refresh_from_db()
+    assert not claimed_early.has_usable_password()
+    for kept in (junior, made_by_superuser, signed_in_before):
+        kept.refresh_from_db()
+        assert kept.check_password(PASSWORD)
 
 
 def test_verified_account_cannot_be_claimed_again(client, junior):
@@ -94,6 +248,64 @@ def test_wrong_password_is_refused_and_rate_limited(client, junior):
     response = client.post(reverse("account_login"), {"login": junior.email, "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+PROXY, CLIENT_A, CLIENT_B = "10.0.0.2", "203.0.113.10", "198.51.100.20"
+
+
+def apply_project_settings(settings, monkeypatch, **env) -> None:
+    """Read mentoring/settings.py under `env` (as a deployment would) and apply what it
+    says about allauth's client address to this test's settings."""
+    for name in ("TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    configured = runpy.run_path(str(Path(__file__).resolve().parents[2] / "mentoring" / "settings.py"))
+    for name, value in configured.items():
+        if name.startswith("ALLAUTH_TRUSTED"):
+            setattr(settings, name, value)
+
+
+def fail_logins(client, count, **headers):
+    for i in range(count):
+        response = client.post(reverse("account_login"), {"login": f"nobody{i}@example.com", "password": "wrong-password"}, **headers)
+        assert response.status_code == 200 and "Too many" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "header"),
+    [({"TRUSTED_PROXY_COUNT": "1"}, "HTTP_X_FORWARDED_FOR"), ({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "HTTP_X_REAL_IP")],
+)
+def test_behind_the_proxy_failed_logins_lock_out_only_that_client(client, junior, settings, monkeypatch, env, header):
+    apply_project_settings(settings, monkeypatch, **env)
+    fail_logins(client, 10, REMOTE_ADDR=PROXY, **{header: CLIENT_A})  # allauth: 10 failures per minute per address
+    response = sign_in_from(client, junior, REMOTE_ADDR=PROXY, **{header: CLIENT_A})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    other = Client()
+    response = sign_in_from(other, junior, REMOTE_ADDR=PROXY, **{header: CLIENT_B})
+    assert "Too many failed login attempts" not in response.content.decode()
+    assert response.status_code == 302 and signed_in_as(other, junior)
+
+
+def test_without_a_trusted_proxy_forwarded_headers_do_not_dodge_the_limit(client, junior, settings, monkeypatch):
+    apply_project_settings(settings, monkeypatch)
+    for i in range(10):
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"nobody{i}@example.com", "password": "wrong-password"},
+            REMOTE_ADDR=CLIENT_A,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+            HTTP_X_REAL_IP=f"192.0.2.{i}",
+        )
+        assert response.status_code == 200
+    response = sign_in_from(Client(), junior, REMOTE_ADDR=CLIENT_A, HTTP_X_FORWARDED_FOR=CLIENT_B, HTTP_X_REAL_IP=CLIENT_B)
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def sign_in_from(client, user, **headers):
+    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, **headers)
 
 
 def test_hr_sign_in_asks_for_the_authenticator_code(client, hr):

@@ -9,16 +9,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARS = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "HR_REQUIRE_MFA",
     "SIGNUP_EMAIL_DOMAINS", "OIDC_CLIENT_ID", "OIDC_SERVER_URL", "OIDC_CLIENT_SECRET", "SQLITE_PATH", "EMAIL_BACKEND",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the test suite for Playwright, never in production
+    "TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER",
 }
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k7#Qp2vX9!mLr4Zt8@bNc6Yw1$hJd3Fs5^gKx0&eUa7*iOq2(Rz",
     "ALLOWED_HOSTS": "mentoring.example.com",
+    "TRUSTED_PROXY_COUNT": "1",  # gunicorn behind one reverse proxy
 }
 
 PROBE = """
@@ -119,3 +123,80 @@ def test_documented_production_environment_passes_check_deploy():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+CLIENT_IP_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps([settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER]))
+"""
+
+
+def test_client_address_behind_a_proxy_comes_from_the_environment():
+    def client_ip(**env):
+        result = run(["-c", CLIENT_IP_PROBE], **env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert client_ip() == [0, None]  # no proxy trusted: X-Forwarded-For is ignored
+    assert client_ip(TRUSTED_PROXY_COUNT="1") == [1, None]
+    assert client_ip(TRUSTED_CLIENT_IP_HEADER="X-Real-IP") == [0, "X-Real-IP"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT must be a whole number"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        ({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP: 1.2.3.4"}, "TRUSTED_CLIENT_IP_HEADER must be a header name"),
+        ({"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "not both"),
+    ],
+)
+def test_bad_client_address_settings_are_refused_at_start_up(env, message):
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0 and message in result.stderr
+
+
+@pytest.mark.parametrize("module", ["mentoring.wsgi", "mentoring.asgi"])
+def test_server_entry_points_refuse_debug_and_the_development_key(module):
+    load = f"import {module}; print('loaded', callable({module}.application))"
+    result = run(["-c", load])  # a deployment that set nothing: DEBUG on, development key
+    assert result.returncode != 0 and "loaded" not in result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG is on" in result.stderr and "development SECRET_KEY" in result.stderr
+    assert "'Configuration' in README.md" in result.stderr
+
+    result = run(["-c", load], SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS="mentoring.example.com")  # forgot DEBUG=0
+    assert result.returncode != 0 and "DEBUG is on" in result.stderr and "loaded" not in result.stdout
+
+    result = run(["-c", load], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "loaded True" in result.stdout
+
+
+def test_runserver_still_serves_the_embedded_default():
+    # `make run` and `make demo` use runserver, which loads settings.WSGI_APPLICATION.
+    serve = (
+        "import django; django.setup();"
+        "from django.core.servers.basehttp import get_internal_wsgi_application;"
+        "print('served', callable(get_internal_wsgi_application()))"
+    )
+    result = run(["-c", serve])
+    assert result.returncode == 0, result.stderr
+    assert "served True" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        "too-short-to-be-a-real-secret",
+        "django-insecure-development-key-do-not-use-in-production",  # the public development key
+        "django-insecure-" + "q8#Lm2vZ9!xR4tW7@bN1cY6hJ3dF5sK0gP",
+        "ab" * 30,  # long, but hardly random
+    ],
+)
+def test_production_refuses_a_weak_secret_key(secret_key):
+    result = run(["manage.py", "check"], **{**PRODUCTION, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 random characters" in result.stderr

@@ -1,0 +1,23 @@
+"""Guard for the production entry points: gunicorn loads `mentoring.wsgi`, an ASGI server
+`mentoring.asgi`. Development runs `manage.py runserver` (`make run`, `make demo`), which
+loads neither (settings.WSGI_APPLICATION is None), so a deployment that forgot `DEBUG=0`
+stops at start-up instead of serving tracebacks signed with the public development key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def refuse_development_settings() -> None:
+    problems = []
+    if settings.DEBUG:
+        problems.append("DEBUG is on")
+    if settings.SECRET_KEY.startswith("django-insecure"):
+        problems.append("the public development SECRET_KEY is in use")
+    if problems:
+        raise ImproperlyConfigured(
+            f"This is the production entry point, but {' and '.join(problems)}. Set DEBUG=0, SECRET_KEY and "
+            "ALLOWED_HOSTS (see 'Configuration' in README.md); for development use `make run` or `make demo`."
+        )
