@@ -19,11 +19,24 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .models import Department, Level, User, validate_timezone
+from .spreadsheet import spreadsheet_value
 
 COLUMNS = ("email", "first_name", "last_name", "title", "department", "level", "manager_email")
 OPTIONAL_COLUMNS = ("timezone", "language")
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "level")
-MAX_LENGTHS = {"first_name": 150, "last_name": 150, "title": 200, "department": 120}
+# Where each column is stored: its length is checked against that field's max_length, as
+# SQLite would store any length and PostgreSQL would fail the whole import with a 500.
+STORED_IN = {
+    "email": (User, "email"),
+    "first_name": (User, "first_name"),
+    "last_name": (User, "last_name"),
+    "title": (User, "title"),
+    "department": (Department, "name"),
+    "manager_email": (User, "email"),
+    "timezone": (User, "timezone"),
+    "language": (User, "language"),
+}
+MAX_LENGTHS = {column: model._meta.get_field(name).max_length for column, (model, name) in STORED_IN.items()}
 
 
 @dataclass(frozen=True)
@@ -99,12 +112,19 @@ def decode_upload(raw: bytes) -> str:
         ) from exc
 
 
-def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = text[:4096]
+class _PeopleDialect(csv.excel):
+    """RFC 4180 quoting (double quotes, as every spreadsheet writes them); only the
+    delimiter varies with the spreadsheet's locale."""
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect]:
+    # Only the delimiter is sniffed: the sniffer would take the apostrophes that mark
+    # formula-like cells (see mentoring.spreadsheet) for quote characters.
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        delimiter = ","
+    return type("SniffedDialect", (_PeopleDialect,), {"delimiter": delimiter})
 
 
 def _clean_header(name: str | None) -> str:
@@ -147,13 +167,17 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
             if len(values) > len(header):
                 errors.append(RowError(row_number, "", _("has more values than the header has columns.")))
                 continue
-            record = {name: value.strip() for name, value in zip(header, values, strict=False)}
+            # Exports mark cells that a spreadsheet would run as formulas: read them back as written.
+            record = {name: spreadsheet_value(value.strip()) for name, value in zip(header, values, strict=False)}
             row_errors: list[RowError] = []
+            too_long = {column for column, limit in MAX_LENGTHS.items() if len(record.get(column, "")) > limit}
+            for column in sorted(too_long, key=(COLUMNS + OPTIONAL_COLUMNS).index):
+                row_errors.append(RowError(row_number, column, _("is longer than %(limit)s characters.") % {"limit": MAX_LENGTHS[column]}))
 
             email = record.get("email", "").lower()
             if not email:
                 row_errors.append(RowError(row_number, "email", _("is missing.")))
-            else:
+            elif "email" not in too_long:
                 try:
                     validate_email(email)
                 except ValidationError:
@@ -174,9 +198,6 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
             for column in ("first_name", "last_name"):
                 if not record.get(column):
                     row_errors.append(RowError(row_number, column, _("is missing.")))
-            for column, limit in MAX_LENGTHS.items():
-                if len(record.get(column, "")) > limit:
-                    row_errors.append(RowError(row_number, column, _("is longer than %(limit)s characters.") % {"limit": limit}))
 
             level_text = record.get("level", "")
             level = Level.from_text(level_text)
@@ -189,7 +210,7 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
                 row_errors.append(RowError(row_number, "level", message))
 
             manager_email = record.get("manager_email", "").lower()
-            if manager_email:
+            if manager_email and "manager_email" not in too_long:
                 try:
                     validate_email(manager_email)
                 except ValidationError:
@@ -200,13 +221,13 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
                     row_errors.append(RowError(row_number, "manager_email", _("a person cannot be their own manager.")))
 
             timezone_name = record.get("timezone") if "timezone" in header else None
-            if timezone_name:
+            if timezone_name and "timezone" not in too_long:
                 try:
                     validate_timezone(timezone_name)
                 except ValidationError as exc:
                     row_errors.append(RowError(row_number, "timezone", " ".join(exc.messages)))
             language = (record.get("language") or "").lower() if "language" in header else None
-            if language and language not in language_codes:
+            if language and "language" not in too_long and language not in language_codes:
                 row_errors.append(
                     RowError(
                         row_number,

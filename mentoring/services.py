@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from .models import HR_GROUP_NAME, Department, Level, PeopleImport, User
 from .people_import import COLUMNS, ImportPlan, PersonRow, plan_people_import
 from .selectors import reporting_tree
+from .spreadsheet import write_csv
+
 
 def hr_admin_permissions() -> Q:
     """Exactly what HR coordinators may do in Django admin: each app lists its own in its
@@ -182,24 +183,26 @@ def people_import_apply(*, content: str) -> ImportResult:
 
 
 def people_export_csv(*, people) -> str:
-    """The directory in the import format, so an export can be edited and imported back."""
+    """The directory in the import format, so an export can be edited and imported back.
+
+    Cells are spreadsheet-safe (`mentoring.spreadsheet`); the import reads them back exactly.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*COLUMNS, "timezone", "language"])
-    for user in people:
-        writer.writerow(
-            [
-                user.email,
-                user.first_name,
-                user.last_name,
-                user.title,
-                user.department.name if user.department else "",
-                Level(user.level).slug,
-                user.manager.email if user.manager else "",
-                user.timezone,
-                user.language,
-            ]
-        )
+    rows = (
+        [
+            user.email,
+            user.first_name,
+            user.last_name,
+            user.title,
+            user.department.name if user.department else "",
+            Level(user.level).slug,
+            user.manager.email if user.manager else "",
+            user.timezone,
+            user.language,
+        ]
+        for user in people
+    )
+    write_csv(buffer, [[*COLUMNS, "timezone", "language"], *rows])
     return buffer.getvalue()
 
 

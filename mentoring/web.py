@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from .spreadsheet import write_csv
+
+# The largest primary key any supported database stores (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+def pk_from(value: str | None) -> int | None:
+    """A primary key typed into a form or URL, or None when it cannot be one: a lookup with
+    "abc", "1.5" or a 30-digit number would crash (500) instead of finding nothing."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_PK else None
 
 
 def flash_errors(request: HttpRequest, error: Exception) -> None:
@@ -26,10 +40,8 @@ def form_errors_from(form, error: ValidationError) -> None:
 
 
 def csv_response(rows: Iterable[Iterable], filename: str) -> HttpResponse:
-    """A downloadable CSV of `rows` (the first row is the header)."""
+    """A downloadable CSV of `rows` (the first row is the header), safe to open in a spreadsheet."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow(row)
+    write_csv(response, rows)
     return response

@@ -159,6 +159,33 @@ def test_bad_optional_timezone_and_language_are_rejected():
     assert errors[1].startswith("Row 2, language: “xx” is not a supported language")
 
 
+LONG_EMAIL = "a" * 290 + "@acme.test"  # a valid address, longer than the 254 the directory holds
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "limit"),
+    [
+        ("email", LONG_EMAIL, 254),
+        ("first_name", "F" * 151, 150),
+        ("last_name", "L" * 151, 150),
+        ("title", "T" * 201, 200),
+        ("department", "D" * 121, 120),
+        ("manager_email", LONG_EMAIL, 254),
+        ("timezone", "Europe/" + "X" * 60, 64),
+        ("language", "e" * 11, 10),
+    ],
+)
+def test_every_column_longer_than_the_directory_holds_is_rejected_with_its_row(column, value, limit):
+    """SQLite stores any length, so the import itself enforces the model's max_length."""
+    record = {"email": "x@acme.test", "first_name": "X", "last_name": "Y", "title": "", "department": "", "level": "mid", "manager_email": "", "timezone": "UTC", "language": "en"}
+    record[column] = value
+    columns = list(record)
+    content = ",".join(columns) + "\nok@acme.test,Ok,Person,,,mid,,UTC,en\n" + ",".join(record[name] for name in columns) + "\n"
+    errors = rejected(content)
+    assert errors == [f"Row 3, {column}: is longer than {limit} characters."]
+    assert not User.objects.exists()
+
+
 def test_export_round_trips_through_import():
     people_import_apply(content=GOOD)
     exported = people_export_csv(people=people_for_export())

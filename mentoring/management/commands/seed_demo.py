@@ -1,6 +1,5 @@
 """Build a believable demo company. Safe to run again: it converges on the same state."""
 
-import csv
 import io
 
 from allauth.account.models import EmailAddress
@@ -10,6 +9,7 @@ from django.test.utils import override_settings
 
 from mentoring.models import User
 from mentoring.services import hr_coordinator_grant, people_import_apply
+from mentoring.spreadsheet import write_csv
 
 from .seed_demo_program import seed_demo_program
 
@@ -65,10 +65,12 @@ TIMEZONES = {"Engineering": "Europe/Berlin", "Product": "Europe/Berlin", "Market
 
 def demo_csv() -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["email", "first_name", "last_name", "title", "department", "level", "manager_email", "timezone"])
-    for email, first, last, title, department, level, manager in PEOPLE:
-        writer.writerow([email, first, last, title, department, level, manager, TIMEZONES.get(department, "Europe/Berlin")])
+    header = ["email", "first_name", "last_name", "title", "department", "level", "manager_email", "timezone"]
+    rows = [
+        [email, first, last, title, department, level, manager, TIMEZONES.get(department, "Europe/Berlin")]
+        for email, first, last, title, department, level, manager in PEOPLE
+    ]
+    write_csv(buffer, [header, *rows])
     return buffer.getvalue()
 
 
