@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
-from mentoring.web import flash_errors
+from mentoring.web import flash_errors, pk_from
 from programs.models import Program
 
 from . import selectors, services
@@ -109,8 +109,12 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     chosen = request.POST.getlist("matches")
+    chosen_pks = [pk_from(value) for value in chosen]
+    if None in chosen_pks:  # never fall back to "approve all" on a malformed choice
+        messages.error(request, _("Choose the matches to offer from the list."))
+        return _back(program)
     try:
-        selected = list(program.matches.filter(pk__in=chosen)) if chosen else None
+        selected = list(program.matches.filter(pk__in=chosen_pks)) if chosen_pks else None
         count = services.matches_approve(program=program, by=request.user, matches=selected)
     except ValidationError as exc:
         flash_errors(request, exc)

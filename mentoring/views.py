@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import notifications, selectors, services
@@ -18,6 +19,7 @@ from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
 from .health import health_report
 from .models import Notification, PeopleImport, User
 from .people_import import decode_upload, plan_people_import
+from .web import pk_from
 
 PREVIEW_ROW_LIMIT = 500
 
@@ -146,9 +148,13 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/notification_preferences.html", {"kinds": kinds, "essential": essential})
 
 
+@csrf_exempt  # RFC 8058: the mail provider POSTs without cookies or token; the signed token is the proof
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One-click unsubscribe from a signed link: no sign-in needed (RFC 8058 POST too)."""
+    """One-click unsubscribe from a signed link: no sign-in needed (RFC 8058 POST too).
+
+    GET only asks (link scanners open every link); POST unsubscribes.
+    """
     try:
         signing.loads(token, salt=notifications.UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
     except signing.BadSignature as exc:
@@ -167,8 +173,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The outbox for HR: who got what and when, failures to resend. Never message bodies."""
     if request.method == "POST":
-        item = get_object_or_404(Notification, pk=request.POST.get("notification"))
-        if notifications.notification_resend(notification=item).status == Notification.Status.QUEUED:
+        pk = pk_from(request.POST.get("notification"))
+        item = Notification.objects.filter(pk=pk).first() if pk else None
+        if item is None:
+            messages.error(request, _("Choose an e-mail to resend."))
+        elif notifications.notification_resend(notification=item).status == Notification.Status.QUEUED:
             messages.success(request, _("Queued again."))
         else:
             messages.error(request, _("Only failed e-mails can be resent."))

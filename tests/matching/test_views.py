@@ -55,6 +55,25 @@ def test_hr_runs_reads_and_approves_through_the_pages(hr_client, cohort):
     assert Match.objects.filter(program=program, status=Match.Status.APPROVED).count() == 2
 
 
+@pytest.mark.parametrize("chosen", [["abc"], ["1.5"], ["9" * 30], ["-1"], [""]])
+def test_approving_a_malformed_selection_offers_nothing_and_says_why(hr_client, cohort, hr, chosen):
+    """Security review (issue 10 F): this was a 500, and must never fall back to "approve all"."""
+    program, people = cohort
+    matching_run(program=program, by=hr)
+    first = Match.objects.filter(program=program).first()
+    response = hr_client.post(reverse("matching:approve", args=[program.pk]), {"matches": [str(first.pk), *chosen]}, follow=True)
+    assert response.status_code == 200 and "Choose the matches to offer from the list." in response.content.decode()
+    assert not Match.objects.filter(program=program, status=Match.Status.APPROVED).exists()
+
+
+def test_approving_a_chosen_match_offers_only_that_one(hr_client, cohort, hr):
+    program, people = cohort
+    matching_run(program=program, by=hr)
+    first = Match.objects.filter(program=program).first()
+    hr_client.post(reverse("matching:approve", args=[program.pk]), {"matches": [first.pk]})
+    assert list(Match.objects.filter(program=program, status=Match.Status.APPROVED)) == [first]
+
+
 def test_refused_manual_match_shows_the_reason(hr_client, cohort):
     program, people = cohort
     response = hr_client.post(reverse("matching:pair", args=[program.pk]), {"junior": people["dev"].pk, "senior": people["eng_lead"].pk, "kind": "manual"}, follow=True)

@@ -296,3 +296,63 @@ def test_outbox_page_filters_and_resends_failed(hr_client, junior):
     hr_client.post(reverse("mentoring:notifications"), {"notification": row.pk})
     row.refresh_from_db()
     assert row.status in {"queued", "skipped"} and row.attempts <= 1  # program 999 is gone: skipped on send
+
+
+# --- security review, issue 10 ---------------------------------------------------------------------
+def optional_mail_with_unsubscribe(hr):
+    """A real optional e-mail (a meeting reminder) and its recipient."""
+    with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
+    with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+    return next(m for m in mail.outbox if m.to == [junior.email] and m.subject.startswith("Tomorrow")), junior
+
+
+def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
+    from django.test import Client
+
+    from mentoring.notifications import preferences_of
+
+    message, junior = optional_mail_with_unsubscribe(hr)
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = message.extra_headers["List-Unsubscribe"].strip("<>").split("127.0.0.1:8000", 1)[1]
+    mail_client = Client(enforce_csrf_checks=True)  # a mail provider: no session, no CSRF cookie
+    page = mail_client.get(path)
+    assert page.status_code == 200 and "Switch these e-mails off?" in page.content.decode()
+    assert K.MEETING_REMINDER not in preferences_of(junior)  # opening the link (or a link scanner) changes nothing
+    response = mail_client.post(path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert K.MEETING_REMINDER in preferences_of(junior)
+    assert mail_client.post(reverse("mentoring:unsubscribe", args=["forged"]), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
+    assert mail_client.post(reverse("mentoring:unsubscribe", args=[unsubscribe_token(junior, K.MATCH_OFFERED)])).status_code == 404
+
+
+def test_essential_mails_offer_no_one_click_unsubscribe(hr, django_capture_on_commit_callbacks):
+    program, ((junior, senior),) = confirmed_pairs(hr)
+    match = Match.objects.get(program=program)
+    row = Notification.objects.create(recipient=junior, kind=K.MATCH_CONFIRMED, dedupe_key="essential-headers", context={"match_id": match.pk})
+    mail.outbox.clear()
+    assert notification_send(row.pk) == "sent"
+    (message,) = mail.outbox
+    assert message.extra_headers["List-Unsubscribe"].endswith("/settings/notifications/>")
+    assert "List-Unsubscribe-Post" not in message.extra_headers  # they cannot be switched off in one click
+
+
+def test_other_pages_still_refuse_posts_without_csrf_token(junior):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(junior)
+    assert client.post(reverse("mentoring:notification_preferences"), {"enabled": []}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "-1", "9" * 30, "424242"])
+def test_resending_with_a_malformed_id_changes_nothing_and_says_why(hr_client, junior, value):
+    row = Notification.objects.create(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="f2", context={"program_id": 999, "status": "active"}, status="failed", attempts=5)
+    response = hr_client.post(reverse("mentoring:notifications"), {"notification": value}, follow=True)
+    assert response.status_code == 200
+    assert "Choose an e-mail to resend." in response.content.decode()
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", 5)
+
