@@ -68,8 +68,8 @@ def _meeting(notification):
     from sessions.selectors import participants_of
 
     meeting = Meeting.objects.select_related("program").filter(pk=notification.context.get("meeting_id")).first()
-    if meeting is None or meeting.starts_at is None:
-        return None
+    if meeting is None or not calendar.has_usable_time(meeting):
+        return None  # gone, never scheduled, or a legacy time no calendar can hold
     people = participants_of(meeting)
     attachments = []
     if notification.kind == K.MEETING_SCHEDULED:

@@ -28,6 +28,23 @@ def _calendar(method: str | None = None) -> Calendar:
     return calendar
 
 
+def has_usable_time(meeting) -> bool:
+    """Can this meeting's time be written and shown in any time zone?
+
+    False for a start near the ends of the calendar (year 1 or 9999: rows stored before
+    meeting times were bounded): converting it overflows. Such a row is left out of feeds
+    and mails instead of breaking them for good.
+    """
+    if meeting.starts_at is None:
+        return False
+    margin = datetime.timedelta(days=2)  # the widest UTC offset is 26 hours apart from the other end
+    try:
+        first, last = meeting.starts_at - margin, meeting.ends_at + margin
+    except OverflowError:
+        return False
+    return first < last
+
+
 def _event(meeting, attendees: Iterable, *, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@reverse-mentoring")
@@ -69,7 +86,7 @@ def feed(meetings: Iterable, attendees_of) -> bytes:
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", settings.SITE_NAME)
     for meeting in meetings:
-        if meeting.starts_at is None:
+        if not has_usable_time(meeting):
             continue
         calendar.add_component(_event(meeting, attendees_of(meeting), cancelled=meeting.status == meeting.Status.CANCELLED))
     return calendar.to_ical()

@@ -20,6 +20,11 @@ from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone
 from .selectors import participants_of
 
 MAX_OPTIONS = 5
+# Meetings happen around the program's run: a kickoff may come before the start, a
+# retrospective after the end. Anything further out is a typo (or an attack: a time near
+# year 9999 cannot even be converted to every time zone).
+MEETINGS_BEFORE_START = datetime.timedelta(weeks=8)
+MEETINGS_AFTER_END = datetime.timedelta(weeks=8)
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -128,6 +133,29 @@ def _ensure_participant(meeting: Meeting, user: User) -> list[User]:
     return people
 
 
+def meeting_time_window(program: Program) -> tuple[datetime.datetime, datetime.datetime]:
+    """The earliest and latest start any meeting of `program` may have (aware datetimes).
+
+    A program without a start date is counted from today, as its plan is.
+    """
+    start = program.start_date or timezone.localdate()
+    end = program.end_date or start + relativedelta(months=program.length_months)
+    earliest = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC) - MEETINGS_BEFORE_START
+    latest = datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC) + MEETINGS_AFTER_END
+    return earliest, latest
+
+
+def _check_times(meeting: Meeting, times: Sequence[datetime.datetime], *, field: str | None) -> None:
+    earliest, latest = meeting_time_window(meeting.program)
+    if all(earliest <= when <= latest for when in times):
+        return
+    message = _("Choose a time between %(earliest)s and %(latest)s: meetings of this program happen around its run.") % {
+        "earliest": earliest.date().isoformat(),
+        "latest": latest.date().isoformat(),
+    }
+    raise ValidationError({field: message} if field else message)
+
+
 def _check_length(meeting: Meeting, minutes: int) -> None:
     minimum = meeting.program.min_meeting_minutes
     if minutes < minimum:
@@ -153,6 +181,7 @@ def meeting_propose_times(*, meeting: Meeting, by: User, options: Sequence[datet
     if meeting.status != Meeting.Status.PROPOSED:
         raise ValidationError(_("This meeting is %(status)s; reschedule it instead.") % {"status": meeting.get_status_display().lower()})
     _check_length(meeting, duration_minutes)
+    _check_times(meeting, options, field="options")
     options = sorted(set(options))
     if not 1 <= len(options) <= MAX_OPTIONS:
         raise ValidationError({"options": _("Offer between 1 and %(n)s times.") % {"n": MAX_OPTIONS}})
@@ -178,6 +207,7 @@ def meeting_confirm_time(*, meeting: Meeting, by: User, option: TimeOption) -> M
         raise ValidationError(_("This meeting is already %(status)s.") % {"status": meeting.get_status_display().lower()})
     if meeting.match_id is not None and option.proposed_by_id == by.pk and len(people) > 1:
         raise ValidationError(_("The other side picks one of the times you offered."))
+    _check_times(meeting, [option.starts_at], field=None)  # the program may have been shortened since the offer
     meeting.starts_at, meeting.status = option.starts_at, Meeting.Status.SCHEDULED
     meeting.save(update_fields=["starts_at", "status"])
     meeting.options.all().delete()
@@ -194,6 +224,7 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: datetime.dateti
     _check_length(meeting, duration_minutes)
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
+    _check_times(meeting, [starts_at], field="starts_at")
     meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
     meeting.location, meeting.video_link = location.strip(), video_link.strip()
     meeting.sequence += 1
