@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.models import Match
 from mentoring.access import hr_gate, hr_required, user_is_hr
 from mentoring.models import User
-from mentoring.web import csv_response, flash_errors, form_errors_from
+from mentoring.web import csv_response, flash_errors, form_errors_from, pk_from
 from programs.models import Program
 
 from . import calendar, selectors, services
@@ -88,7 +88,7 @@ def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     meeting = None
     if request.POST.get("meeting"):
-        meeting = Meeting.objects.filter(pk=request.POST["meeting"], match=match).first()
+        meeting = Meeting.objects.filter(pk=pk_from(request.POST["meeting"]), match=match).first()
     if form.is_valid():
         try:
             services.note_add(match=match, author=request.user, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"], meeting=meeting)
@@ -110,7 +110,7 @@ def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        owner = User.objects.filter(pk=form.cleaned_data["owner"] or request.user.pk).first() or request.user
+        owner = User.objects.filter(pk=pk_from(str(form.cleaned_data["owner"] or request.user.pk))).first() or request.user
         try:
             services.action_item_add(match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"])
         except (ValidationError, PermissionDenied) as exc:
@@ -144,7 +144,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     if action:
         try:
             if action == "confirm":
-                option = get_object_or_404(TimeOption, pk=request.POST.get("option"), meeting=meeting)
+                option = TimeOption.objects.filter(pk=pk_from(request.POST.get("option")), meeting=meeting).first()
+                if option is None:
+                    raise ValidationError(_("Pick one of the offered times."))
                 services.meeting_confirm_time(meeting=meeting, by=request.user, option=option)
                 messages.success(request, _("Scheduled. A calendar invitation is on its way to both of you."))
                 return redirect(meeting.get_absolute_url())

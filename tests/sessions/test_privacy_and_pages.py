@@ -295,3 +295,20 @@ def test_the_mfa_rule_holds_in_services_too(hr_without_mfa, pair):
     session = Meeting.objects.get(program=program, match=None, month=3)
     with pytest.raises(PermissionDenied):
         meeting_propose_times(meeting=session, by=hr_without_mfa, options=[soon(20)], duration_minutes=90)
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "", "99999999999999999999"])
+def test_malformed_ids_in_pair_forms_get_a_message_not_a_500(client, lived_pair, bad):
+    program, match, junior, senior, kickoff = lived_pair
+    client.force_login(junior)
+    notes = Note.objects.count()
+    response = client.post(reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "a note", "visibility": "private", "meeting": bad})
+    assert response.status_code == 302 and Note.objects.count() == notes + 1  # saved, just not tied to a meeting
+    response = client.post(reverse("mentoring_sessions:action_add", args=[match.pk]), {"title": "Try it", "owner": bad})
+    assert response.status_code in {200, 302}
+    meeting = Meeting.objects.filter(match=match).exclude(pk=kickoff.pk).first()
+    meeting_propose_times(meeting=meeting, by=senior, options=[soon(5)], duration_minutes=60)
+    response = client.post(meeting.get_absolute_url(), {"action": "confirm", "option": bad}, follow=True)
+    assert response.status_code == 200 and "Pick one of the offered times." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "proposed"
