@@ -261,7 +261,7 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
     assert User.objects.count() == count == 40
     assert snapshot() == before
     hr = User.objects.get(email="hr@example.com")
-    assert hr.is_hr_coordinator and hr.check_password("mentoring-demo-2026")
+    assert hr.in_hr_group and hr.check_password("mentoring-demo-2026")
     # Real reporting chains: a junior engineer reports up to the CEO through four levels.
     from mentoring.selectors import reporting_tree
 
