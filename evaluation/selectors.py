@@ -1,7 +1,9 @@
 """What HR may see about a program's health and results: facts and aggregates only.
 
-Aggregates over fewer than MIN_GROUP respondents are hidden; check-in comments appear only
-when the participant asked HR to reach out; notes and logs are never read here.
+Aggregates over fewer than MIN_GROUP respondents are hidden, and so is anything they could be
+worked out from (complementary suppression, see `survey_breakdown`). A low pulse or a challenge
+flags the pair, never the person or the number; a name and a comment appear only when the
+participant asked HR to reach out. Notes and logs are never read here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from programs.models import Application, Program, Role, Topic
@@ -19,18 +22,20 @@ from programs.selectors import category_mix
 from sessions.models import Meeting, SessionLog
 from sessions.selectors import meeting_facts
 
-from .models import Challenge, CheckIn, HRNote, Question, Recommendation, Survey
+from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Survey
+from .services import program_month
 
 MIN_GROUP = 3
-LOW_PULSE = 2
+LOW_PULSE = 2  # "low pulse (1 or 2) in this pair"
+ROLES = (Role.JUNIOR, Role.SENIOR)
 
 
 @dataclass
 class PairHealth:
     match: Match
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # about the pair: no names, no scores
     milestones: list[str] = field(default_factory=list)
-    reach_out_comments: list[str] = field(default_factory=list)
+    reach_outs: list[tuple[str, str]] = field(default_factory=list)  # (name, comment) of who asked HR to get in touch
     hr_notes: list[HRNote] = field(default_factory=list)
 
     @property
@@ -60,7 +65,6 @@ def pair_health(program: Program, now: datetime.datetime | None = None) -> list[
     latest: dict[tuple[int, int], CheckIn] = {}
     for checkin in CheckIn.objects.filter(match__in=matches).order_by("created_at"):
         latest[(checkin.match_id, checkin.user_id)] = checkin
-    labels = dict(Challenge.choices)
     result = []
     for match in matches:
         health = PairHealth(match=match, hr_notes=list(match.hr_notes.all()))
@@ -76,18 +80,18 @@ def pair_health(program: Program, now: datetime.datetime | None = None) -> list[
         missed = sum(1 for m in own if m.status == Meeting.Status.MISSED)
         if missed >= 2:
             health.reasons.append(f"{missed} missed meetings")
-        for user_id in roles:
-            checkin = latest.get((match.pk, user_id))
-            if checkin is None:
-                continue
-            if checkin.pulse <= LOW_PULSE:
-                health.reasons.append(f"low pulse ({checkin.pulse}/5) from {names[user_id]}")
-            for flag in checkin.flags:
-                health.reasons.append(f"{names[user_id]}: {labels.get(flag, flag).lower()}")
-            if checkin.reach_out:
-                health.reasons.append(f"{names[user_id]} asked HR to reach out")
-                if checkin.comment:
-                    health.reach_out_comments.append(f"{names[user_id]}: {checkin.comment}")
+        # Check-in signals are pooled per pair: neither who nor how low, so a hidden month's
+        # scores cannot be read off this list. Only asking HR to reach out carries a name.
+        checkins = [latest[(match.pk, user_id)] for user_id in roles if (match.pk, user_id) in latest]
+        if any(c.pulse <= LOW_PULSE for c in checkins):
+            health.reasons.append(_("low pulse (1 or 2) in this pair"))
+        raised = {flag for c in checkins for flag in c.flags}
+        for value, label in Challenge.choices:
+            if value in raised:
+                health.reasons.append(_("challenge raised in this pair: %(challenge)s") % {"challenge": str(label).lower()})
+        health.reach_outs = [(names[c.user_id], c.comment) for c in checkins if c.reach_out]
+        if health.reach_outs:
+            health.reasons.append(_("someone in this pair asked HR to reach out"))
         pair_logs = logs[match.pk]
         if pair_logs:
             sides = {(roles.get(log.author_id), kind) for log in pair_logs for kind, text in (("shared", log.shared), ("learned", log.learned)) if text}
@@ -119,35 +123,62 @@ class Aggregate:
     texts: list[str] = field(default_factory=list)
 
 
-def survey_results(survey: Survey, *, role: str | None = None) -> list[Aggregate]:
-    """One aggregate per question; hidden when fewer than MIN_GROUP people answered it."""
-    answers = defaultdict(list)
-    filters = Q(response__survey=survey)
-    if role:
-        filters &= Q(response__role=role)
-    from .models import Answer
+def _aggregate(question: Question, values: list, topic_names: dict[int, str], *, hidden: bool) -> Aggregate:
+    aggregate = Aggregate(question=question, respondents=len(values), hidden=hidden)
+    if hidden:
+        return aggregate
+    if question.kind == Question.Kind.SCALE:
+        aggregate.average = round(sum(values) / len(values), 2)
+        aggregate.counts = [(str(n), values.count(n)) for n in range(1, 6)]
+    elif question.kind == Question.Kind.YESNO:
+        aggregate.yes_share = round(100 * sum(1 for v in values if v) / len(values))
+    elif question.kind == Question.Kind.CHOICE:
+        aggregate.counts = Counter(values).most_common()
+    elif question.kind == Question.Kind.TOPICS:
+        aggregate.counts = [(topic_names.get(t, "?"), n) for t, n in Counter(t for v in values for t in v).most_common(8)]
+    else:
+        aggregate.texts = sorted(values)  # anonymous: no names, no order of submission
+    return aggregate
 
-    for answer in Answer.objects.filter(filters).only("question_id", "value"):
-        answers[answer.question_id].append(answer.value)
+
+def survey_breakdown(survey: Survey) -> dict[str | None, list[Aggregate]]:
+    """Every question's aggregate for everyone (key None) and for each role, as HR may see them.
+
+    The one place the survey's privacy rules live; the dashboard, its CSV exports and the printed
+    report all read from here.
+
+    - Nothing is shown while the survey is open: figures that move with every answer would let
+      anyone subtract yesterday's from today's.
+    - A cell with fewer than MIN_GROUP respondents is hidden (primary suppression).
+    - Everyone = juniors + seniors, so when one role's cell of a question is hidden, every role's
+      cell of that question is hidden too and only the total stays (complementary suppression).
+      The total is kept because it is the figure HR needs most; the other side's cell would add
+      little and is exactly what the hidden one could be subtracted from. A role nobody answered
+      for (0 respondents) protects no one: the other role then equals the total and stays.
+    Respondent counts stay visible: they tell how many answered, never what.
+    """
+    released = survey.status == Survey.Status.CLOSED
+    values: dict[tuple[int, str | None], list] = defaultdict(list)
+    for question_id, role, value in Answer.objects.filter(response__survey=survey).values_list("question_id", "response__role", "value"):
+        values[(question_id, None)].append(value)
+        values[(question_id, role)].append(value)
+    roles = sorted({role for (_q, role) in values if role is not None} | set(ROLES))
     topic_names = dict(Topic.objects.values_list("pk", "name"))
-    results = []
+    breakdown: dict[str | None, list[Aggregate]] = {None: [], **{role: [] for role in roles}}
     for question in survey.questions.all():
-        values = answers[question.pk]
-        aggregate = Aggregate(question=question, respondents=len(values), hidden=len(values) < MIN_GROUP)
-        if not aggregate.hidden:
-            if question.kind == Question.Kind.SCALE:
-                aggregate.average = round(sum(values) / len(values), 2)
-                aggregate.counts = [(str(n), values.count(n)) for n in range(1, 6)]
-            elif question.kind == Question.Kind.YESNO:
-                aggregate.yes_share = round(100 * sum(1 for v in values if v) / len(values))
-            elif question.kind == Question.Kind.CHOICE:
-                aggregate.counts = Counter(values).most_common()
-            elif question.kind == Question.Kind.TOPICS:
-                aggregate.counts = [(topic_names.get(t, "?"), n) for t, n in Counter(t for v in values for t in v).most_common(8)]
-            else:
-                aggregate.texts = sorted(values)  # anonymous: no names, no order of submission
-        results.append(aggregate)
-    return results
+        everyone = values[(question.pk, None)]
+        breakdown[None].append(_aggregate(question, everyone, topic_names, hidden=not released or len(everyone) < MIN_GROUP))
+        small_role = any(0 < len(values[(question.pk, role)]) < MIN_GROUP for role in roles)
+        for role in roles:
+            own = values[(question.pk, role)]
+            breakdown[role].append(_aggregate(question, own, topic_names, hidden=not released or small_role or len(own) < MIN_GROUP))
+    return breakdown
+
+
+def survey_results(survey: Survey, *, role: str | None = None) -> list[Aggregate]:
+    """One aggregate per question for everyone or for one role, suppression applied (see `survey_breakdown`)."""
+    breakdown = survey_breakdown(survey)
+    return breakdown.get(role) or [Aggregate(question=a.question, respondents=0, hidden=True) for a in breakdown[None]]
 
 
 def by_key(results: list[Aggregate]) -> dict[str, Aggregate]:
@@ -162,8 +193,9 @@ class Dashboard:
     pairs: list[PairHealth]
     badge: str
     two_way_share: int | None
-    checkin_trend: list[tuple[int, float | None, int]]
+    checkin_trend: list[tuple[int, float | None, int, str]]  # month, average (None: hidden), check-ins, why hidden
     mix: object
+    results_released: bool
     results_all: dict[str, Aggregate]
     results_junior: dict[str, Aggregate]
     results_senior: dict[str, Aggregate]
@@ -173,6 +205,19 @@ class Dashboard:
     @property
     def funnel_max(self) -> int:
         return max((n for _stage, n in self.funnel), default=0) or 1
+
+
+def pulse_average(program: Program, month: int, pulses: list[int]) -> tuple[float | None, int, str]:
+    """A month's average pulse, its number of check-ins and, when hidden, why.
+
+    Shown only once the month is over (no check-in can change it any more, so no later figure
+    can be subtracted from an earlier one) and when at least MIN_GROUP people checked in.
+    """
+    if program.status == Program.Status.ACTIVE and month >= program_month(program):
+        return None, len(pulses), _("month in progress")
+    if len(pulses) < MIN_GROUP:
+        return None, len(pulses), _("hidden (under 3)")
+    return round(sum(pulses) / len(pulses), 2), len(pulses), ""
 
 
 def dashboard(program: Program) -> Dashboard:
@@ -195,10 +240,9 @@ def dashboard(program: Program) -> Dashboard:
     pulses: dict[int, list[int]] = defaultdict(list)
     for month, pulse in CheckIn.objects.filter(program=program).values_list("month", "pulse"):
         pulses[month].append(pulse)
-    # A month's average is shown only when at least MIN_GROUP people checked in.
-    trend = [(month, round(sum(v) / len(v), 2) if len(v) >= MIN_GROUP else None, len(v)) for month, v in sorted(pulses.items())]
+    trend = [(month, *pulse_average(program, month, values)) for month, values in sorted(pulses.items())]
     survey = Survey.objects.filter(program=program).first()
-    empty: dict[str, Aggregate] = {}
+    results = survey_breakdown(survey) if survey else {}
     statuses = dict(Recommendation.Status.choices)
     counts = dict(program.recommendations.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return Dashboard(
@@ -210,9 +254,10 @@ def dashboard(program: Program) -> Dashboard:
         two_way_share=two_way_share,
         checkin_trend=trend,
         mix=category_mix(list(program.curriculum.select_related("topic"))),
-        results_all=by_key(survey_results(survey)) if survey else empty,
-        results_junior=by_key(survey_results(survey, role=Role.JUNIOR)) if survey else empty,
-        results_senior=by_key(survey_results(survey, role=Role.SENIOR)) if survey else empty,
+        results_released=bool(survey and survey.status == Survey.Status.CLOSED),
+        results_all=by_key(results.get(None, [])),
+        results_junior=by_key(results.get(Role.JUNIOR, [])),
+        results_senior=by_key(results.get(Role.SENIOR, [])),
         recommendations=[(value, str(statuses[value]), counts.get(value, 0)) for value in statuses],
         survey=survey,
     )
@@ -227,10 +272,8 @@ class Todo:
 def todo_for(user) -> list[Todo]:
     """Pending check-ins and surveys for the portal home, in four queries."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from .models import Response
-    from .services import program_month
 
     members = list(
         MatchMember.objects.filter(user=user, match__status__in=[Match.Status.CONFIRMED, Match.Status.ENDED], match__program__status__in=[Program.Status.ACTIVE, Program.Status.EVALUATING])

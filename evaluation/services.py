@@ -20,6 +20,32 @@ from programs.services import register_on_enter
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
 
 PARTICIPATING = [Match.Status.CONFIRMED, Match.Status.ENDED]
+# Free text has limits even where the column has none (SQLite enforces no length at all, and a
+# CharField's max_length would surface on PostgreSQL as a server error instead of a message).
+COMMENT_LIMIT = 2000
+TEXT_LIMIT = 5000
+LARGEST_ID = 2**63 - 1  # bigger numbers are no row of ours (SQLite would overflow on them)
+
+
+def _length_errors(**fields: tuple[str | None, int]) -> dict[str, str]:
+    """An error per free-text field (value, limit) longer than its limit once trimmed."""
+    return {
+        name: _("Please keep it to %(limit)s characters (this has %(length)s).") % {"limit": limit, "length": len((value or "").strip())}
+        for name, (value, limit) in fields.items()
+        if len((value or "").strip()) > limit
+    }
+
+
+def _whole_number(raw: object) -> int | None:
+    """`raw` as an int, or None when it is not a whole number (e.g. "abc", "4.5", a list)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 def program_month(program: Program, today: datetime.date | None = None) -> int:
@@ -41,7 +67,9 @@ def membership(program: Program, user: User) -> MatchMember | None:
 
 # --- check-ins ---------------------------------------------------------------------------------
 @transaction.atomic
-def checkin_submit(*, program: Program, user: User, pulse: int, meetings_as_planned: bool, flags: Iterable[str] = (), comment: str = "", reach_out: bool = False) -> CheckIn:
+def checkin_submit(
+    *, program: Program, user: User, pulse: int | str | None, meetings_as_planned: bool, flags: Iterable[str] = (), comment: str = "", reach_out: bool = False
+) -> CheckIn:
     if program.status != Program.Status.ACTIVE:
         raise ValidationError(_("Check-ins are open while the program is active."))
     member = membership(program, user)
@@ -50,8 +78,12 @@ def checkin_submit(*, program: Program, user: User, pulse: int, meetings_as_plan
     flags = sorted(set(flags))
     if any(flag not in Challenge.values for flag in flags):
         raise ValidationError({"flags": _("Unknown challenge.")})
-    if not 1 <= int(pulse) <= 5:
+    pulse = _whole_number(pulse)
+    if pulse is None or not 1 <= pulse <= 5:
         raise ValidationError({"pulse": _("Choose from 1 to 5.")})
+    errors = _length_errors(comment=(comment, COMMENT_LIMIT))
+    if errors:
+        raise ValidationError(errors)
     month = program_month(program)
     if CheckIn.objects.filter(program=program, user=user, month=month).exists():
         raise ValidationError(_("You have already checked in this month. Thank you!"))
@@ -120,6 +152,9 @@ def question_add(*, survey: Survey, kind: str, text: str, choices: Iterable[str]
         raise ValidationError({"choices": _("A choice question needs at least two options.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the question.")})
+    errors = _length_errors(text=(text, Question._meta.get_field("text").max_length))
+    if errors:
+        raise ValidationError(errors)
     last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
     return Question.objects.create(survey=survey, order=last + 10, kind=kind, text=text.strip(), choices=choices, required=required)
 
@@ -141,6 +176,26 @@ def survey_open(*, survey: Survey, by: User) -> Survey:
     return survey
 
 
+@transaction.atomic
+def survey_close(*, survey: Survey, by: User) -> Survey:
+    """Stop taking answers and release the results to HR.
+
+    Results are shown only from here on, and never change again: figures that moved with every
+    answer would let HR subtract one day's from the next and read a single answer.
+    """
+    if not by.is_hr_coordinator:
+        raise PermissionDenied(_("Coordinators close the survey."))
+    if not Survey.objects.filter(pk=survey.pk, status=Survey.Status.OPEN).update(status=Survey.Status.CLOSED):
+        raise ValidationError(_("Only an open survey can be closed."))
+    survey.refresh_from_db()
+    return survey
+
+
+@register_on_enter(Program.Status.CLOSED)
+def _close_survey(program: Program) -> None:
+    Survey.objects.filter(program=program, status=Survey.Status.OPEN).update(status=Survey.Status.CLOSED)
+
+
 def _clean_answer(question: Question, raw) -> object | None:
     empty = raw in (None, "", [])
     if empty:
@@ -148,8 +203,8 @@ def _clean_answer(question: Question, raw) -> object | None:
             raise ValidationError({f"q{question.pk}": _("Please answer this question.")})
         return None
     if question.kind == Question.Kind.SCALE:
-        value = int(raw)
-        if not 1 <= value <= 5:
+        value = _whole_number(raw)
+        if value is None or not 1 <= value <= 5:
             raise ValidationError({f"q{question.pk}": _("Choose from 1 to 5.")})
         return value
     if question.kind == Question.Kind.YESNO:
@@ -161,15 +216,20 @@ def _clean_answer(question: Question, raw) -> object | None:
             raise ValidationError({f"q{question.pk}": _("Choose one of the options.")})
         return raw
     if question.kind == Question.Kind.TOPICS:
-        ids = sorted({int(v) for v in raw})
-        if Topic.objects.filter(pk__in=ids).count() != len(ids):
-            raise ValidationError({f"q{question.pk}": _("Unknown topic.")})
-        return ids
-    return str(raw).strip()[:5000]
+        ids = {_whole_number(v) for v in (raw if isinstance(raw, list | tuple) else [raw])}
+        if None in ids or not all(0 < pk <= LARGEST_ID for pk in ids) or Topic.objects.filter(pk__in=ids).count() != len(ids):
+            raise ValidationError({f"q{question.pk}": _("Choose topics from the list.")})
+        return sorted(ids)
+    if question.kind == Question.Kind.TEXT:
+        errors = _length_errors(**{f"q{question.pk}": (str(raw), TEXT_LIMIT)})
+        if errors:
+            raise ValidationError(errors)
+    return str(raw).strip()
 
 
 @transaction.atomic
 def response_submit(*, survey: Survey, user: User, answers: Mapping[int, object]) -> Response:
+    survey = Survey.objects.select_for_update().select_related("program").get(pk=survey.pk)  # no answer slips in after closing
     if survey.status != Survey.Status.OPEN:
         raise ValidationError(_("The survey is not open."))
     member = next((m for m in participants(survey.program) if m.user_id == user.pk), None)
@@ -200,6 +260,7 @@ def recommendation_submit(*, program: Program, by: User, title: str, description
         errors["area"] = _("Choose an area.")
     if expected_impact not in Recommendation.Impact.values:
         errors["expected_impact"] = _("Choose the expected impact.")
+    errors.update(_length_errors(title=(title, Recommendation._meta.get_field("title").max_length), description=(description, TEXT_LIMIT)))
     if errors:
         raise ValidationError(errors)
     allowed = {m.user_id for m in participants(program)}
@@ -223,6 +284,11 @@ def recommendation_update(*, recommendation: Recommendation, by: User, status: s
     """Leadership (through HR) answers: proposed → under review → adopted / declined."""
     if not by.is_hr_coordinator:
         raise PermissionDenied(_("Coordinators record leadership's answer."))
+    if status not in Recommendation.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    errors = _length_errors(leadership_response=(leadership_response, TEXT_LIMIT), outcome=(outcome, TEXT_LIMIT))
+    if errors:
+        raise ValidationError(errors)
     if status != recommendation.status and status not in FLOW[recommendation.status]:
         raise ValidationError(
             _("A %(from)s recommendation cannot become %(to)s.")

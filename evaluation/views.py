@@ -4,6 +4,7 @@ survey set-up and the recommendations board for HR."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +42,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.checkin_submit(
-                program=program, user=request.user, pulse=int(request.POST.get("pulse") or 0),
+                program=program, user=request.user, pulse=request.POST.get("pulse"),
                 meetings_as_planned=request.POST.get("meetings_as_planned") == "yes", flags=request.POST.getlist("flags"),
                 comment=request.POST.get("comment", ""), reach_out=request.POST.get("reach_out") == "on",
             )  # fmt: skip
@@ -141,7 +142,7 @@ def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
         "funnel": [["stage", "people"], *[[stage, n] for stage, n in board.funnel]],
         "meetings": [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in board.meetings.months]],
         "pairs": [["pair", "at risk", "reasons", "milestones"], *[[" – ".join(m.user.get_full_name() for m in p.match.members.all()), "yes" if p.at_risk else "no", "; ".join(p.reasons), "; ".join(p.milestones)] for p in board.pairs]],
-        "checkins": [["month", "average pulse (hidden under 3)", "check-ins"], *[[month, "" if avg is None else avg, n] for month, avg, n in board.checkin_trend]],
+        "checkins": [["month", "average pulse", "check-ins", "note"], *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in board.checkin_trend]],
         "results": [["measure", "everyone", "junior mentors", "senior mentees"]],
         "recommendations": [["status", "count"], *[[label, n] for _value, label, n in board.recommendations]],
         "curriculum": [["category", "months"], *[[label, n] for _value, label, n in board.mix.rows]],
@@ -199,6 +200,9 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") == "open":
                 services.survey_open(survey=survey, by=request.user)
                 messages.success(request, _("Survey sent to every participant."))
+            elif request.POST.get("action") == "close":
+                services.survey_close(survey=survey, by=request.user)
+                messages.success(request, _("Survey closed. The results are on the dashboard."))
             else:
                 services.question_add(
                     survey=survey, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
@@ -215,20 +219,36 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _posted_recommendation(request: HttpRequest, program: Program) -> Recommendation:
+    raw = (request.POST.get("recommendation") or "").strip()
+    recommendation = program.recommendations.filter(pk=int(raw)).first() if re.fullmatch(r"[0-9]{1,18}", raw) else None
+    if recommendation is None:
+        raise ValidationError(_("That recommendation is not on this program's board; reload the page and try again."))
+    return recommendation
+
+
+def _posted_date(raw: str | None) -> datetime.date | None:
+    if not (raw or "").strip():
+        return None
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ValidationError({"follow_up_date": _("Enter the follow-up date as YYYY-MM-DD.")}) from exc
+
+
 @hr_required
 @require_http_methods(["GET", "POST"])
 def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if request.method == "POST":
-        recommendation = get_object_or_404(Recommendation, pk=request.POST.get("recommendation"), program=program)
-        follow_up = request.POST.get("follow_up_date") or None
         try:
+            recommendation = _posted_recommendation(request, program)
             services.recommendation_update(
                 recommendation=recommendation, by=request.user, status=request.POST.get("status", ""),
                 leadership_response=request.POST.get("leadership_response", ""),
-                follow_up_date=datetime.date.fromisoformat(follow_up) if follow_up else None, outcome=request.POST.get("outcome", ""),
+                follow_up_date=_posted_date(request.POST.get("follow_up_date")), outcome=request.POST.get("outcome", ""),
             )  # fmt: skip
-        except (ValidationError, PermissionDenied, ValueError, KeyError) as exc:
+        except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Recommendation updated."))

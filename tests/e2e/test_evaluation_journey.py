@@ -1,6 +1,6 @@
 """Browser journey: a participant flags a challenge in a check-in, HR sees the pair at risk
-with the reason and records a note; at the end both answer the survey and HR opens the
-printable report."""
+with the reason and records a note; at the end both answer the survey, HR closes it and opens
+the printable report."""
 
 import re
 
@@ -46,8 +46,9 @@ def test_checkin_risk_note_survey_report(sign_in, live_server, hr, screenshot_di
     hr_page = sign_in(hr)
     hr_page.goto(live_server.url + f"/hr/programs/{program.pk}/dashboard/")
     row = hr_page.locator(".pair-row").first
-    expect(row).to_contain_text("lack of time")
-    expect(row).to_contain_text("asked HR to reach out")
+    expect(row).to_contain_text("low pulse (1 or 2) in this pair")
+    expect(row).to_contain_text("challenge raised in this pair: lack of time")
+    expect(row).to_contain_text(f"{junior.get_full_name()} asked HR to reach out")
     expect(row).to_contain_text("We keep postponing; could you nudge us?")
     row.get_by_label("HR note").fill("Called them: moving sessions to Thursday mornings.")
     row.get_by_role("button", name="Save note").click()
@@ -67,8 +68,17 @@ def test_checkin_risk_note_survey_report(sign_in, live_server, hr, screenshot_di
     assert Response.objects.count() == 2
 
     hr_page.goto(live_server.url + f"/hr/programs/{program.pk}/dashboard/")
+    expect(hr_page.get_by_text("Results appear once the survey is closed")).to_be_visible()
+    hr_page.goto(live_server.url + f"/hr/programs/{program.pk}/survey/")
+    hr_page.get_by_role("button", name="Close the survey and show the results").click()
+    expect(hr_page.get_by_text("Survey closed. The results are on the dashboard.")).to_be_visible()
+    hr_page.goto(live_server.url + f"/hr/programs/{program.pk}/dashboard/")
     hr_page.get_by_role("link", name="Printable report").click()
     expect(hr_page.get_by_role("heading", name=program.name)).to_be_visible()
-    expect(hr_page.get_by_text("Any group with fewer than 3 respondents is hidden.")).to_be_visible()
+    expect(hr_page.get_by_text("Any group with fewer than 3 respondents is hidden, and so is any figure it could be worked out from.")).to_be_visible()
+    report = hr_page.locator(".pair-row").first
+    expect(report).to_contain_text("someone in this pair asked HR to reach out")
+    expect(report).not_to_contain_text("We keep postponing")
+    expect(report).not_to_contain_text(f"{junior.get_full_name()} asked")
     hr_page.screenshot(path=screenshot_dir / "42-report.png", full_page=True)
     assert Match.objects.get(program=program).status == Match.Status.CONFIRMED

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from evaluation.services import (
     recommendation_submit,
     recommendation_update,
     response_submit,
+    survey_close,
     survey_for,
     survey_open,
 )
@@ -83,12 +85,11 @@ def test_low_pulse_flags_and_reach_out_are_risks_and_comments_stay_private_other
     program, ((junior, senior),) = active(hr)
     checkin_submit(program=program, user=senior, pulse=4, meetings_as_planned=True, comment="private thought")
     health = pair_health(program)[0]
-    assert health.reasons == [] and health.reach_out_comments == []
+    assert health.reasons == [] and health.reach_outs == []
     checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["senior_not_serious"], comment="Please call me", reach_out=True)
     health = pair_health(program)[0]
-    name = junior.get_full_name()
-    assert health.reasons == [f"low pulse (2/5) from {name}", f"{name}: the senior doesn't take it seriously", f"{name} asked HR to reach out"]
-    assert health.reach_out_comments == [f"{name}: Please call me"]
+    assert health.reasons == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: the senior doesn't take it seriously", "someone in this pair asked HR to reach out"]
+    assert health.reach_outs == [(junior.get_full_name(), "Please call me")]
 
 
 def test_one_way_street_is_a_risk(hr):
@@ -141,20 +142,33 @@ def test_entering_evaluation_prepares_the_survey_and_hr_can_add_questions(hr):
 
 
 def test_aggregates_hide_groups_under_three(hr):
+    from django.db import transaction
+
     program, people = evaluating(hr, 3)
     survey = survey_for(program)
     survey_open(survey=survey, by=hr)
     juniors = [j for j, _s in people]
     answer(survey, juniors[0], 5, True)
     answer(survey, juniors[1], 3, False)
-    satisfaction = next(a for a in survey_results(survey) if a.question.key == "satisfaction")
-    assert satisfaction.respondents == 2 and satisfaction.hidden and satisfaction.average is None
+    with transaction.atomic():
+        survey_close(survey=survey, by=hr)
+        satisfaction = next(a for a in survey_results(survey) if a.question.key == "satisfaction")
+        assert satisfaction.respondents == 2 and satisfaction.hidden and satisfaction.average is None
+        transaction.set_rollback(True)
+    survey.refresh_from_db()
     answer(survey, juniors[2], 4, True)
+    satisfaction = next(a for a in survey_results(survey) if a.question.key == "satisfaction")
+    assert satisfaction.respondents == 3 and satisfaction.hidden  # nothing while the survey is open
+    survey_close(survey=survey, by=hr)
     results = {a.question.key: a for a in survey_results(survey)}
     assert not results["satisfaction"].hidden and results["satisfaction"].average == 4.0
     assert results["relationship"].yes_share == 67
     seniors_only = {a.question.key: a for a in survey_results(survey, role="senior")}
-    assert seniors_only["satisfaction"].hidden  # nobody on that side yet
+    assert seniors_only["satisfaction"].hidden  # nobody on that side…
+    juniors_only = {a.question.key: a for a in survey_results(survey, role="junior")}
+    assert juniors_only["satisfaction"].average == 4.0  # …so the juniors are everyone, and nothing is given away
+    with pytest.raises(ValidationError, match="not open"):
+        answer(survey, people[0][1], 1, False)  # closed: the results are final
 
 
 def test_survey_guards(hr, outsider):
@@ -196,20 +210,24 @@ def test_dashboard_numbers_on_a_known_fixture_and_csv_matches(hr_client, hr):
     (j1, s1), (j2, s2), (j3, s3) = people
     for user, pulse in ((j1, 4), (s1, 5), (j2, 2), (s2, 3)):
         checkin_submit(program=program, user=user, pulse=pulse, meetings_as_planned=True)
-    Meeting.objects.filter(match__members__user=j1, kind="kickoff").update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
-    board = dashboard(program)
-    assert board.funnel == [("invited", 0), ("applied", 6), ("accepted", 6), ("matched", 6), ("confirmed", 6)]
-    assert board.checkin_trend == [(1, 3.5, 4)]
-    assert board.meetings.months[0].held == 1
-    response = hr_client.get(reverse("evaluation:dashboard", args=[program.pk]), {"csv": "funnel"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows == [["stage", "people"], ["invited", "0"], ["applied", "6"], ["accepted", "6"], ["matched", "6"], ["confirmed", "6"]]
-    rows = list(csv.reader(io.StringIO(hr_client.get(reverse("evaluation:dashboard", args=[program.pk]), {"csv": "checkins"}).content.decode())))
-    assert rows[1] == ["1", "3.5", "4"]
-    page = hr_client.get(reverse("evaluation:dashboard", args=[program.pk])).content.decode()
-    assert "3.5/5" in page and "low pulse (2/5)" in page
-    assert hr_client.get(reverse("evaluation:dashboard", args=[program.pk]), {"print": "1"}).status_code == 200
-    assert hr_client.get(reverse("evaluation:dashboard", args=[program.pk]), {"csv": "nope"}).status_code == 404
+    assert dashboard(program).checkin_trend == [(1, None, 4, "month in progress")]  # still moving: nothing to subtract from
+    month_two = timezone.make_aware(datetime.datetime.combine(program.start_date + datetime.timedelta(days=40), datetime.time(12)))
+    with time_machine.travel(month_two, tick=False):
+        Meeting.objects.filter(match__members__user=j1, kind="kickoff").update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
+        board = dashboard(program)
+        assert board.funnel == [("invited", 0), ("applied", 6), ("accepted", 6), ("matched", 6), ("confirmed", 6)]
+        assert board.checkin_trend == [(1, 3.5, 4, "")]
+        assert board.meetings.months[0].held == 1
+        hr_client.force_login(hr)  # the session from 40 days ago has expired
+        url = reverse("evaluation:dashboard", args=[program.pk])
+        rows = list(csv.reader(io.StringIO(hr_client.get(url, {"csv": "funnel"}).content.decode())))
+        assert rows == [["stage", "people"], ["invited", "0"], ["applied", "6"], ["accepted", "6"], ["matched", "6"], ["confirmed", "6"]]
+        rows = list(csv.reader(io.StringIO(hr_client.get(url, {"csv": "checkins"}).content.decode())))
+        assert rows[1] == ["1", "3.5", "4", ""]
+        page = hr_client.get(url).content.decode()
+        assert "3.5/5" in page and "low pulse (1 or 2) in this pair" in page
+        assert hr_client.get(url, {"print": "1"}).status_code == 200
+        assert hr_client.get(url, {"csv": "nope"}).status_code == 404
 
 
 @pytest.mark.parametrize("pairs", [1, 6])
@@ -264,8 +282,6 @@ def test_journey_download_is_the_participants_own_log(client, hr):
 
 
 def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
-    import time_machine
-
     from mentoring.models import Notification
     from mentoring.sweep import notifications_sweep
 
