@@ -148,10 +148,11 @@ def load_problem(program: Program, *, config: MatchingConfig, exclude_user_ids: 
     for junior_id, senior_id in PairRule.objects.filter(program=program, kind=PairRule.Kind.FORBID).values_list("junior_id", "senior_id"):
         if junior_id in junior_at and senior_id in senior_at:
             excluded.append((junior_at[junior_id], senior_at[senior_id]))
-    for application in junior_apps:  # private "rather not" lists work in both directions
-        excluded += [(junior_at[application.user_id], senior_at[p.pk]) for p in application.avoid_people.all() if p.pk in senior_at]
+    private = []  # "rather not" lists, both directions: kept apart, HR must not learn of them
+    for application in junior_apps:
+        private += [(junior_at[application.user_id], senior_at[p.pk]) for p in application.avoid_people.all() if p.pk in senior_at]
     for application in senior_apps:
-        excluded += [(junior_at[p.pk], senior_at[application.user_id]) for p in application.avoid_people.all() if p.pk in junior_at]
+        private += [(junior_at[p.pk], senior_at[application.user_id]) for p in application.avoid_people.all() if p.pk in junior_at]
     failed: dict[int, dict[str, list[int]]] = {}
     for match_id, user_id, role in MatchMember.objects.filter(
         match__program=program, match__status__in=[Match.Status.DECLINED, Match.Status.ENDED]
@@ -166,7 +167,7 @@ def load_problem(program: Program, *, config: MatchingConfig, exclude_user_ids: 
     peer = program.format == Program.Format.PEER_EXCHANGE
     parts = components(juniors, seniors, peer_exchange=peer)
     scores = combine(parts, config.weights)
-    limits = constraints(juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded)
+    limits = constraints(juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded, private_pairs=private)
     return Problem(
         program=program,
         config=config,

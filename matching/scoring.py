@@ -87,14 +87,25 @@ def combine(parts: Mapping[str, NDArray[np.float64]], weights: Mapping[str, floa
 
 @dataclass
 class Constraints:
-    """Which pairs may be matched, and for each refused pair, why."""
+    """Which pairs may be matched, and for each refused pair, why.
+
+    `excluded` holds what HR knows about (its own rules, earlier declines); `private` holds the
+    participants' own "rather not" lists, which only steer the engine's proposals. `allowed` is
+    what the engine may propose; `hr_allowed` is what HR may pair or pin by hand: it ignores the
+    private lists, because refusing HR on their account would tell HR they exist.
+    """
 
     allowed: NDArray[np.bool_]
     chain: NDArray[np.bool_]
     excluded: NDArray[np.bool_]
     level: NDArray[np.bool_]
     language: NDArray[np.bool_]
+    private: NDArray[np.bool_] | None = None
     reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hr_allowed(self) -> NDArray[np.bool_]:
+        return ~(self.chain | self.excluded | self.level | self.language)
 
 
 def constraints(
@@ -104,6 +115,7 @@ def constraints(
     min_level_gap: int,
     chain_pairs: Iterable[tuple[int, int]],
     excluded_pairs: Iterable[tuple[int, int]],
+    private_pairs: Iterable[tuple[int, int]] = (),
 ) -> Constraints:
     """Hard rules. Pairs are given as (junior index, senior index)."""
     shape = (len(juniors), len(seniors))
@@ -113,10 +125,13 @@ def constraints(
     excluded = np.zeros(shape, dtype=bool)
     for j, s in excluded_pairs:
         excluded[j, s] = True
+    private = np.zeros(shape, dtype=bool)
+    for j, s in private_pairs:
+        private[j, s] = True
     level = (seniors.levels[None, :] - juniors.levels[:, None]) < min_level_gap
     language = (juniors.languages.astype(np.int64) @ seniors.languages.T.astype(np.int64)) == 0
-    allowed = ~(chain | excluded | level | language)
-    return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language)
+    allowed = ~(chain | excluded | private | level | language)
+    return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language, private=private)
 
 
 def _inline(name: str) -> str:
@@ -174,9 +189,12 @@ def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: in
         return f"no {other}s in the pool"
     pick = (lambda m: m[index, :]) if side == "junior" else (lambda m: m[:, index])
     if not pick(limits.allowed).any():
+        # One wording whatever the exclusion: an HR rule, an earlier decline and a private
+        # "rather not" look the same here, so the text never singles the private one out.
+        excluded = limits.excluded if limits.private is None else limits.excluded | limits.private
         causes = [
             (pick(limits.chain).sum(), "in their reporting chain"),
-            (pick(limits.excluded).sum(), "excluded (HR rule, a private preference or an earlier decline)"),
+            (pick(excluded).sum(), "excluded from pairing with them"),
             (pick(limits.level).sum(), "not enough levels apart"),
             (pick(limits.language).sum(), "without a shared language"),
         ]

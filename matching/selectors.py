@@ -41,3 +41,17 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
         .prefetch_related(Prefetch("members", queryset=members))
         .order_by("-created_at")
     )
+
+
+def rather_not_partners(match: Match, user: User) -> list[str]:
+    """Names of the partners in `match` whom `user` listed as "rather not be matched with".
+
+    For `user`'s own eyes on their offer: HR pairs and pins without seeing these lists, so
+    the person is reminded they can decline. Never shown to anyone else.
+    """
+    others = {m.user_id: m.user.get_full_name() for m in match.members.all() if m.user_id != user.pk}
+    application = Application.objects.filter(program_id=match.program_id, user=user).first()
+    if application is None or not others:
+        return []
+    listed = set(application.avoid_people.filter(pk__in=others).values_list("pk", flat=True))
+    return [name for pk, name in others.items() if pk in listed]

@@ -88,12 +88,17 @@ def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[str] | N
 
 
 def refusal_reasons(problem: Problem, j: int, s: int) -> list[str]:
-    """Why one junior–senior pair breaks a hard rule (empty when it does not)."""
+    """Why HR may not pair one junior and senior by hand (empty when it may).
+
+    The participants' private "rather not" lists are deliberately not among the reasons: a refusal
+    HR could not explain by its own rules and the declines it sees would give them away. The
+    pair still needs both people's acceptance, and the offer reminds the one who listed the other.
+    """
     reasons = []
     if problem.limits.chain[j, s]:
         reasons.append(_("they are in one reporting chain"))
     if problem.limits.excluded[j, s]:
-        reasons.append(_("the pair is excluded (an HR rule, a private preference or an earlier decline)"))
+        reasons.append(_("the pair is excluded by an HR rule or an earlier decline"))
     if problem.limits.level[j, s]:
         reasons.append(_("the senior is not at least %(gap)s level points above the junior") % {"gap": problem.config.min_level_gap})
     if problem.limits.language[j, s]:
@@ -121,14 +126,15 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
     senior_at = {int(uid): i for i, uid in enumerate(problem.seniors.ids)}
 
     allowed = problem.limits.allowed.copy()
+    pinnable = problem.limits.hr_allowed.copy()  # a pin is HR's own pairing: private lists don't veto it (see refusal_reasons)
     placed: list[tuple[int, int, str]] = []
     for rule in PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN).order_by("pk"):
         j, s = junior_at.get(rule.junior_id), senior_at.get(rule.senior_id)
-        if j is None or s is None or not allowed[j, s] or not allowed[j].any() or not allowed[:, s].any():
+        if j is None or s is None or not pinnable[j, s]:
             continue  # one of them is matched already, or no longer accepted
         placed.append((j, s, Match.Source.PINNED))
-        allowed[j, :] = False
-        allowed[:, s] = False
+        allowed[j, :] = allowed[:, s] = False
+        pinnable[j, :] = pinnable[:, s] = False
 
     run = MatchRun.objects.create(
         program=program,

@@ -205,4 +205,5 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("mentoring_sessions:pair", match_pk=match.pk)
     me = next(m for m in match.members.all() if m.user_id == request.user.pk)
     partners = [m for m in match.members.all() if m.user_id != request.user.pk]
-    return render(request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form})
+    rather_not = selectors.rather_not_partners(match, request.user) if match.status == Match.Status.APPROVED else []
+    return render(request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form, "rather_not": rather_not})

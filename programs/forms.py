@@ -214,7 +214,7 @@ class ApplicationForm(forms.Form):
     style_pace = forms.TypedChoiceField(label=_("My pace is… steady (1) – fast (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
     avoid_people = forms.ModelMultipleChoiceField(
         label=_("People you would rather not be matched with (optional, private)"),
-        help_text=_("Never shown to anyone, not even HR. The matching engine simply won't pair you."),
+        help_text=_("Never shown to anyone, not even HR. The matching engine won't propose such a pair; should HR pair you by hand (they can't see this list), your offer reminds you and you can simply decline."),
         queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
