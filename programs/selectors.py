@@ -23,9 +23,10 @@ def programs_for_hr() -> QuerySet[Program]:
         accepted_seniors=Count("applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.SENIOR), distinct=True),
         awaiting=Count("applications", filter=Q(applications__status=Application.Status.SUBMITTED), distinct=True),
         invited=Count("invitations", distinct=True),
-        # Warning signs of the last 31 days, for the list's health badge (details on the dashboard).
+        # Warning signs of the last 31 days, for the list's health badge (details on the dashboard):
+        # pairs with a worrying check-in, never how many of a pair's members raised it.
         alerts=Count(
-            "checkins",
+            "checkins__match",
             filter=Q(checkins__created_at__gte=timezone.now() - datetime.timedelta(days=31))
             & (Q(checkins__pulse__lte=2) | Q(checkins__reach_out=True) | ~Q(checkins__flags=[])),
             distinct=True,

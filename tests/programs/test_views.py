@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Application, Invitation, Program, Topic
-from programs.services import application_decide
+from programs.services import application_decide, program_transition
 from tests.mentoring.factories import UserFactory
 from tests.programs.factories import apply, invite, tech_program, topic
 
@@ -345,3 +345,17 @@ def test_program_overview_shows_readiness(hr_client, program, hr):
         application_decide(application=application, decision="accepted", by=hr)
     page = hr_client.get(program.get_manage_url()).content.decode()
     assert "Readiness" in page and "still await your decision" in page
+
+
+def test_program_list_counts_worried_pairs_not_which_member_worried(hr_client, hr):
+    from evaluation.services import checkin_submit
+    from programs.selectors import programs_for_hr
+    from tests.sessions.conftest import confirmed_pairs
+
+    program, ((junior, senior),) = confirmed_pairs(hr)
+    program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr)
+    checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=True)
+    one = programs_for_hr().get(pk=program.pk).alerts
+    checkin_submit(program=program, user=senior, pulse=1, meetings_as_planned=False, flags=["no_time"])
+    assert one == programs_for_hr().get(pk=program.pk).alerts == 1
+    assert "1 warning sign" in hr_client.get(reverse("programs:manage_list")).content.decode()
