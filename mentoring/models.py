@@ -271,6 +271,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient_id}"
 
+    @property
+    def recipient_hidden_from_hr(self) -> bool:
+        """Reminders go only to people who have not yet answered a check-in or the survey:
+        naming their recipients on HR's outbox would tell HR who has answered (and so whose
+        low pulse a pair's warning is)."""
+        return self.kind in {self.Kind.CHECKIN_DUE, self.Kind.SURVEY_REMINDER}
+
 
 class EmailPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference")
