@@ -1,5 +1,7 @@
 import zoneinfo
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.utils import timezone, translation
 
 
@@ -22,3 +24,15 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, which leaves Django's DEBUG error pages (inline script and
+    style) without the policy for 404 and 500; a refused request (400, e.g. an admin lookup
+    outside the list filters) shows the same kind of DEBUG page, so it is left out too.
+    Production pages, error pages included, always carry the policy."""
+
+    def process_response(self, request, response):
+        if settings.DEBUG and response.status_code == 400:
+            return response
+        return super().process_response(request, response)

@@ -100,3 +100,19 @@ def test_form_action_lets_the_sso_sign_in_redirect_to_the_identity_provider():
     ]
     result = run(["-c", CSP_PROBE], CSP_FORM_ACTION_ORIGINS="login.example.net")
     assert result.returncode != 0 and "CSP_FORM_ACTION_ORIGINS must hold absolute URLs" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_refused_admin_lookup_is_a_friendly_400_with_the_policy_in_production(hr_client, settings):
+    settings.DEBUG = False
+    response = hr_client.get(reverse("admin:mentoring_user_changelist"), {"password__startswith": "md5"})
+    assert response.status_code == 400
+    assert "This request was refused" in response.content.decode()
+    assert directives(response["Content-Security-Policy"]) == EXPECTED
+
+
+@pytest.mark.django_db
+def test_debug_error_pages_are_left_without_the_policy_so_they_render(hr_client, settings):
+    settings.DEBUG = True
+    response = hr_client.get(reverse("admin:mentoring_user_changelist"), {"password__startswith": "md5"})
+    assert response.status_code == 400 and "Content-Security-Policy" not in response
