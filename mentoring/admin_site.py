@@ -21,8 +21,9 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import user_has_mfa
@@ -77,6 +78,9 @@ class PrivacyAdminMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self._private:
+            # A model with secrets may carry one in its URL (an invitation's token).
+            self.view_on_site = False
         if getattr(self, "inlines", None):
             self.inlines = [_private_admin_class(inline) for inline in self.inlines]
 
@@ -173,6 +177,28 @@ class MentoringAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, _private_admin_class(admin_class or admin.ModelAdmin), **options)
+
+    def get_urls(self):
+        # Django's "view on site" redirect (r/<content type>/<id>/) works for any model with a
+        # get_absolute_url, registered or not, for anyone who may enter admin: it would hand
+        # out secret links (a calendar feed's or an invitation's token). Ours asks the model's
+        # own admin first.
+        return [
+            path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site_redirect), name="view_on_site")
+            if getattr(pattern, "name", None) == "view_on_site"
+            else pattern
+            for pattern in super().get_urls()
+        ]
+
+    def view_on_site_redirect(self, request, content_type_id: int, object_id: str):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        model_admin = self._registry.get(content_type.model_class()) if content_type else None
+        if model_admin is None or not model_admin.view_on_site or not model_admin.has_view_permission(request):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
     def has_permission(self, request) -> bool:
         if not super().has_permission(request):

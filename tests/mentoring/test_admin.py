@@ -300,3 +300,20 @@ def test_hr_without_mfa_reaches_no_admin_page(client, hr_without_mfa, world):
         for url in (reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"), reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")):
             response = client.get(url, follow=True)
             assert any(hop.startswith(reverse("mfa_activate_totp")) for hop, _status in response.redirect_chain), url
+
+
+@pytest.mark.parametrize("persona", ["hr", "superuser"])
+def test_view_on_site_never_hands_out_a_secret_link(client, world, persona, request):
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(request.getfixturevalue(persona))
+    feed, invitation = CalendarFeed.objects.get(), Invitation.objects.get()
+    for obj in (feed, invitation):
+        content_type = ContentType.objects.get_for_model(obj)
+        response = client.get(reverse("admin:view_on_site", args=[content_type.pk, obj.pk]))
+        assert response.status_code == 404 and obj.token not in response.get("Location", "")
+    change_page = client.get(reverse("admin:programs_invitation_change", args=[invitation.pk])).content.decode()
+    assert "/admin/r/" not in change_page and invitation.token not in change_page
+    program_type = ContentType.objects.get_for_model(world)
+    response = client.get(reverse("admin:view_on_site", args=[program_type.pk, world.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(world.get_absolute_url())  # harmless links still work
