@@ -18,6 +18,12 @@ from .models import ActionItem, Meeting, Note, SessionLog
 PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.PAUSED, Match.Status.ENDED]
 
 
+def pairs_of(user: User) -> QuerySet[Match]:
+    """Matches that became a pair (both accepted) and `user` belongs to: running, paused or
+    ended. An offer withdrawn before both accepted was never a pair."""
+    return Match.objects.filter(members__user=user, status__in=PAIR_STATUSES, confirmed_at__isnull=False)
+
+
 def participants_of(meeting: Meeting) -> list[User]:
     if meeting.match_id is not None:
         return [m.user for m in meeting.match.members.select_related("user")]
@@ -30,7 +36,8 @@ def pair_for(user: User, match_pk: int) -> Match:
     """A confirmed (or ended) match the user belongs to; Match.DoesNotExist otherwise."""
     members = MatchMember.objects.select_related("user", "user__department")
     return (
-        Match.objects.filter(pk=match_pk, members__user=user, status__in=PAIR_STATUSES)
+        pairs_of(user)
+        .filter(pk=match_pk)
         .select_related("program")
         .prefetch_related(Prefetch("members", queryset=members))
         .get()
@@ -48,7 +55,13 @@ def logs_visible_to(user: User, meeting: Meeting) -> list[SessionLog]:
         if not meeting.match.members.filter(user=user).exists():
             return []
         return list(logs)
-    pairs = Match.objects.filter(program_id=meeting.program_id, members__user=user, status__in=PAIR_STATUSES)
+    if meeting.starts_at is None:
+        return list(logs.filter(author=user))
+    # Partners are those the user was paired with when the session took place: not an
+    # ex-partner of an earlier pair, nor someone paired with them later.
+    pairs = pairs_of(user).filter(program_id=meeting.program_id, confirmed_at__lte=meeting.ends_at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at)
+    )
     partners = MatchMember.objects.filter(match__in=pairs).values("user_id")
     return list(logs.filter(Q(author=user) | Q(author__in=partners)))
 
@@ -130,7 +143,7 @@ def two_way_street(match: Match, meetings: list[Meeting]) -> TwoWayStreet:
 
 
 def meetings_for_feed(user: User) -> list[Meeting]:
-    matches = Match.objects.filter(members__user=user, status__in=PAIR_STATUSES)
+    matches = pairs_of(user)
     programs = matches.values("program_id")
     return list(
         Meeting.objects.filter(Q(match__in=matches) | Q(match=None, program_id__in=programs))

@@ -234,6 +234,7 @@ def held_group_session(hr):
     from django.utils import timezone
 
     program, people = confirmed_pairs(hr, pairs=2)
+    Match.objects.filter(program=program).update(confirmed_at=timezone.now() - datetime.timedelta(days=30))
     session = Meeting.objects.get(program=program, match=None, month=3)
     Meeting.objects.filter(pk=session.pk).update(status="scheduled", starts_at=timezone.now() - datetime.timedelta(days=1), duration_minutes=90)
     for index, (junior, senior) in enumerate(people):
@@ -312,3 +313,33 @@ def test_malformed_ids_in_pair_forms_get_a_message_not_a_500(client, lived_pair,
     assert response.status_code == 200 and "Pick one of the offered times." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == "proposed"
+
+
+def test_group_session_logs_stay_with_the_pair_of_that_day(client, hr, held_group_session):
+    """An ex-partner (pair ended before the session) and a later partner read nothing; an
+    offer withdrawn before both accepted never made a pair."""
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.models import MatchMember
+
+    program, session, ((junior0, senior0), (junior1, senior1)) = held_group_session
+    session.refresh_from_db()
+    first, second = Match.objects.filter(program=program).order_by("pk")
+    # The first pair ended a week before the session; junior0 and senior1 were paired after it.
+    Match.objects.filter(pk=first.pk).update(status="ended", ended_at=session.starts_at - datetime.timedelta(days=7))
+    later = Match.objects.create(program=program, status="confirmed", confirmed_at=timezone.now())
+    MatchMember.objects.create(match=later, user=junior0, role="junior")
+    MatchMember.objects.create(match=later, user=senior1, role="senior")
+    withdrawn = Match.objects.create(program=program, status="ended", ended_at=timezone.now())
+    MatchMember.objects.create(match=withdrawn, user=junior1, role="junior")
+    MatchMember.objects.create(match=withdrawn, user=senior0, role="senior")
+    client.force_login(senior0)
+    assert group_log_texts(client.get(session.get_absolute_url()).content.decode()) <= {"S0"}
+    assert client.get(reverse("mentoring_sessions:pair", args=[withdrawn.pk])).status_code == 404
+    client.force_login(junior0)
+    assert group_log_texts(client.get(session.get_absolute_url()).content.decode()) <= {"J0"}
+    assert client.get(reverse("mentoring_sessions:pair", args=[first.pk])).status_code == 200  # their own ended pair stays theirs
+    client.force_login(senior1)
+    assert group_log_texts(client.get(session.get_absolute_url()).content.decode()) == {"J1", "S1"}  # still paired with junior1 that day
