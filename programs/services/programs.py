@@ -124,6 +124,10 @@ def program_update(*, program: Program, data: Mapping, coordinators: Iterable[Us
         raise ValidationError(
             _("Format, eligibility, length and meeting rules can only change while the program is a draft or recruiting.")
         )
+    if "start_date" in changed and program.status not in {Program.Status.DRAFT, Program.Status.RECRUITING, Program.Status.MATCHING}:
+        # Months count from it: meetings, monthly topics, check-ins — and which month's pulse
+        # average is final. Moving it later would re-open or close months at will.
+        raise ValidationError({"start_date": _("The start date is fixed once the program is running: its months, meetings and check-ins count from it.")})
     for name in changed:
         setattr(program, name, data[name])
     _validated(program).save()

@@ -130,6 +130,21 @@ def test_structure_is_frozen_once_matching_starts(hr):
     program_update(program=program, data={"name": "Renamed while matching"})
 
 
+@pytest.mark.parametrize("status", [Program.Status.ACTIVE, Program.Status.EVALUATING])
+def test_start_date_is_fixed_once_the_program_runs(hr, status):
+    """Months count from it; moving it would re-open or close a month's pulse average at will
+    (and let HR subtract one check-in from another)."""
+    program = tech_program(hr=hr, status=Program.Status.RECRUITING)
+    start = program.start_date
+    program_update(program=program, data={"start_date": start - datetime.timedelta(days=7)})  # still recruiting: fine
+    Program.objects.filter(pk=program.pk).update(status=status)
+    with pytest.raises(ValidationError, match="start date is fixed"):
+        program_update(program=program, data={"start_date": start - datetime.timedelta(days=38)})
+    program.refresh_from_db()
+    assert program.start_date == start - datetime.timedelta(days=7)
+    program_update(program=program, data={"name": "Renamed while running", "start_date": program.start_date})  # unchanged date: fine
+
+
 def test_closed_program_is_read_only(hr):
     program = tech_program(hr=hr)
     program_transition(program=program, to_status=Program.Status.CLOSED, by=hr, reason="Budget cut")
