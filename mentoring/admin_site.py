@@ -26,7 +26,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import user_has_mfa
+from .access import second_factor_redirect, user_has_mfa
 
 # Secrets held by the apps we install, which cannot carry the attribute themselves.
 THIRD_PARTY_CONFIDENTIAL: dict[str, frozenset[str]] = {
@@ -203,12 +203,14 @@ class MentoringAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         if not super().has_permission(request):
             return False
-        return not settings.HR_REQUIRE_MFA or user_has_mfa(request.user)
+        # Role aside, the same second-factor rule as every HR page: this session used it.
+        user = request.user
+        return not settings.HR_REQUIRE_MFA or (user_has_mfa(user) and getattr(user, "session_used_second_factor", None) is not False)
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index")
         if request.user.is_authenticated:
             if not (request.user.is_active and request.user.is_staff):
                 raise PermissionDenied(_("Django admin is for HR coordinators and administrators."))
-            return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": next_url}))
+            return second_factor_redirect(request, next_url)
         return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))

@@ -18,6 +18,12 @@ class MentoringConfig(AppConfig):
         # Sent once per app; the last app to migrate leaves the group complete.
         post_migrate.connect(ensure_hr_group, dispatch_uid="mentoring.ensure_hr_group")
 
+        from allauth.mfa.signals import authenticator_added
+
+        from .access import remember_second_factor
+
+        authenticator_added.connect(remember_second_factor, dispatch_uid="mentoring.remember_second_factor")
+
 
 class MentoringAdminConfig(AdminConfig):
     default_site = "mentoring.admin_site.MentoringAdminSite"

@@ -26,6 +26,23 @@ class UserPreferencesMiddleware:
             timezone.deactivate()
 
 
+class SecondFactorMiddleware:
+    """Tells the signed-in user object whether this session proved the second factor, so the
+    one HR capability check (`User.is_hr_coordinator`) is about the session, not only the
+    account."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .access import session_used_second_factor
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user.session_used_second_factor = session_used_second_factor(request)
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, which leaves Django's DEBUG error pages (inline script and
     style) without the policy for 404 and 500; a refused request (400, e.g. an admin lookup

@@ -178,7 +178,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         from allauth.mfa.models import Authenticator
         from allauth.mfa.utils import is_mfa_enabled
 
-        return is_mfa_enabled(self, [Authenticator.Type.TOTP])
+        # In a web request the session must have used it too (set by SecondFactorMiddleware):
+        # a password-only sign-in stays an employee's, even after an authenticator is added.
+        return getattr(self, "session_used_second_factor", None) is not False and is_mfa_enabled(self, [Authenticator.Type.TOTP])
 
 
 class PeopleImport(models.Model):

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentoring.middleware.UserPreferencesMiddleware",
+    "mentoring.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -228,6 +229,9 @@ if ALLAUTH_TRUSTED_CLIENT_IP_HEADER is not None:
     if ALLAUTH_TRUSTED_PROXY_COUNT:
         raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both.")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Reverse Mentoring] "
+# Security notices to the account's own mailbox: password changed, authenticator added or
+# removed, recovery codes made — so an authenticator someone else set up does not go unseen.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Reverse Mentoring")

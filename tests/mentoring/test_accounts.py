@@ -374,3 +374,73 @@ def test_signed_in_account_pages_render_in_the_site_layout(client, junior, url_n
     assert response.status_code == 200
     page = response.content.decode()
     assert "site-navbar" in page and "btn" in page
+
+
+# --- the second factor belongs to the session, not only to the account ---------------------------
+def test_a_password_only_session_stays_an_employee_after_an_authenticator_is_added_elsewhere(client, hr_without_mfa, pair_for_hr):
+    from tests.conftest import give_totp
+
+    program, session = pair_for_hr(hr_without_mfa)
+    assert sign_in_from(client, hr_without_mfa).status_code == 302  # password only: no authenticator yet
+    secret = give_totp(hr_without_mfa)  # set up in another browser (or by someone who knows the password)
+    response = client.get(reverse("mentoring:directory"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
+    response = client.get("/admin/", follow=True)
+    assert any(hop.startswith(reverse("mfa_reauthenticate")) for hop, _status in response.redirect_chain)
+    response = client.post(session.get_absolute_url(), {"action": "propose", "option_1": "2030-01-01T10:00", "duration_minutes": 90})
+    assert response.status_code == 302 and not session.options.exists()
+    # Entering a code in this session proves it here.
+    response = client.post(reverse("mfa_reauthenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("mentoring:directory")).status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # allauth announces the new authenticator on commit, inside the request
+def test_activating_an_authenticator_in_this_session_opens_the_hr_pages_at_once(client, hr_without_mfa):
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    sign_in_from(client, hr_without_mfa)
+    response = client.get(reverse("mentoring:directory"))
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    page = client.get(reverse("mfa_activate_totp"))
+    if page.status_code == 302:  # allauth asks for the password again before adding a factor
+        client.post(page["Location"], {"password": PASSWORD})
+        page = client.get(reverse("mfa_activate_totp"))
+    secret = client.session.get("mfa.totp.secret") or generate_totp_secret()
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.get(reverse("mentoring:directory")).status_code == 200
+
+
+@pytest.fixture
+def pair_for_hr(db):
+    def build(coordinator):
+        from sessions.models import Meeting
+        from tests.conftest import give_totp
+        from tests.mentoring.factories import UserFactory
+        from tests.sessions.conftest import confirmed_pairs
+
+        organiser = UserFactory(email="organiser@example.com")
+        from mentoring.services import hr_coordinator_grant
+
+        hr_coordinator_grant(user=organiser)
+        give_totp(organiser)
+        program, _people = confirmed_pairs(organiser)
+        program.coordinators.add(coordinator)
+        return program, Meeting.objects.get(program=program, match=None, month=3)
+
+    return build
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_is_told_when_an_authenticator_is_added_to_their_account(client, hr_without_mfa):
+    sign_in_from(client, hr_without_mfa)
+    page = client.get(reverse("mfa_activate_totp"))
+    if page.status_code == 302:
+        client.post(page["Location"], {"password": PASSWORD})
+        client.get(reverse("mfa_activate_totp"))
+    mail.outbox.clear()
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(client.session["mfa.totp.secret"])})
+    assert [m.to for m in mail.outbox] == [[hr_without_mfa.email]]
+    assert "authenticator" in (mail.outbox[0].subject + mail.outbox[0].body).lower()
