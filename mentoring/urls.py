@@ -5,6 +5,8 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before allauth's own: addresses are directory entries, not added by their users.
+    path("accounts/email/", views.email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),

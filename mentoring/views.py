@@ -51,6 +51,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/profile.html", {"form": form, "person": selectors.profile_for(request.user)})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_addresses(request: HttpRequest) -> HttpResponse:
+    """Stands in for allauth's page for adding and switching addresses. The address is the
+    person's entry in the company directory (imports match on it), so nobody adds a second
+    one: an address added there and confirmed by a careless click would take that mailbox's
+    directory entry and password resets away from its owner."""
+    if request.method == "POST":
+        messages.error(request, _("Your e-mail address is your entry in the company directory, so it cannot be changed here. Ask HR if it is wrong."))
+    return redirect("mentoring:profile")
+
+
 @hr_required
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:

@@ -444,3 +444,19 @@ def test_the_owner_is_told_when_an_authenticator_is_added_to_their_account(clien
     client.post(reverse("mfa_activate_totp"), {"code": totp_code(client.session["mfa.totp.secret"])})
     assert [m.to for m in mail.outbox] == [[hr_without_mfa.email]]
     assert "authenticator" in (mail.outbox[0].subject + mail.outbox[0].body).lower()
+
+
+def test_nobody_adds_someone_elses_address_to_their_own_account(client, junior):
+    from tests.mentoring.factories import UserFactory
+
+    ada = UserFactory(email="ada@example.com", verified=False, password=None)
+    client.force_login(junior)
+    response = client.post(reverse("account_email"), {"email": ada.email, "action_add": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mentoring:profile")
+    assert "cannot be changed here" in response.content.decode()
+    assert not EmailAddress.objects.filter(email__iexact=ada.email).exclude(user=ada).exists()
+    assert mail.outbox == []  # no confirmation mail lands in Ada's inbox
+    client.post(reverse("account_email"), {"email": ada.email, "action_primary": ""})
+    junior.refresh_from_db()
+    assert junior.email == "junior@example.com"
+    assert client.get(reverse("account_email")).status_code == 302
