@@ -99,8 +99,8 @@ def _digest(notification):
     from sessions.selectors import meeting_facts
 
     program = Program.objects.filter(pk=notification.context.get("program_id")).first()
-    if program is None:
-        return None
+    if program is None or not notification.recipient.is_hr_coordinator:
+        return None  # gone, or no longer someone who may read HR's facts
     facts = meeting_facts(program)
     week_ago = timezone.now() - datetime.timedelta(days=7)
     return {

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import PeopleImport, User
+from .models import HR_GROUP_NAME, PeopleImport, User
 from .reporting import ReportingTree
+
+
+def hr_coordinators() -> QuerySet[User]:
+    """People who may act as HR outside a web request (HR mails): active, holding the role,
+    and with an authenticator when HR_REQUIRE_MFA asks for one — `User.is_hr_coordinator`
+    in one query."""
+    from allauth.mfa.models import Authenticator
+
+    people = User.objects.filter(Q(is_superuser=True) | Q(groups__name=HR_GROUP_NAME), is_active=True)
+    if settings.HR_REQUIRE_MFA:
+        people = people.filter(Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)))
+    return people.distinct()
 
 
 def reporting_tree() -> ReportingTree:

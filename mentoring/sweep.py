@@ -11,10 +11,12 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from .models import Notification
 from .notifications import Message, dispatch_due, notify_many
+from .selectors import hr_coordinators
 
 K = Notification.Kind
 LOG_REMINDER_HOUR = 8  # "the morning after", in the participant's own time zone
@@ -34,8 +36,6 @@ def _local(moment: datetime.datetime, tz_name: str) -> datetime.datetime:
 
 
 def collect(now: datetime.datetime) -> list[Message]:
-    from django.db.models import Prefetch
-
     from matching.models import Match, MatchMember
     from programs.models import Invitation, Program
     from sessions.models import Meeting, SessionLog
@@ -86,7 +86,10 @@ def collect(now: datetime.datetime) -> list[Message]:
 
     year, week, _day = now.isocalendar()
     live = [Program.Status.RECRUITING, Program.Status.MATCHING, Program.Status.ACTIVE, Program.Status.EVALUATING]
-    for program in Program.objects.filter(status__in=live).prefetch_related("coordinators"):
+    # Only coordinators who may act as HR now: not a deactivated one, not one without the
+    # second factor the HR pages would ask for.
+    coordinators = Prefetch("coordinators", queryset=hr_coordinators())
+    for program in Program.objects.filter(status__in=live).prefetch_related(coordinators):
         for coordinator in program.coordinators.all():
             messages.append(
                 Message(coordinator.pk, K.HR_DIGEST, f"hr-digest:{program.pk}:{coordinator.pk}:{year}-W{week:02d}", {"program_id": program.pk}, program.pk)

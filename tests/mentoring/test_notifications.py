@@ -21,10 +21,12 @@ from mentoring.notifications import (
     preferences_update,
     unsubscribe_token,
 )
+from mentoring.services import hr_coordinator_grant
 from mentoring.sweep import notifications_sweep
 from programs.models import Invitation, Program
 from sessions.models import Meeting, Note, SessionLog
 from sessions.services import meeting_confirm_time, meeting_propose_times, note_add
+from tests.mentoring.factories import UserFactory
 from tests.sessions.conftest import confirmed_pairs
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +368,24 @@ def test_outbox_never_names_who_was_reminded_to_check_in_or_answer_the_survey(hr
     assert junior.get_full_name() not in page and page.count("a participant") == 2
     assert senior.get_full_name() in page  # other mails still say who they went to
     assert "Resend" in page  # a failed reminder can still be resent, without a name
+
+
+def test_weekly_digest_goes_only_to_coordinators_who_may_act_as_hr(hr, hr_without_mfa):
+    from mentoring.models import HR_GROUP_NAME
+
+    with time_machine.travel(NOON - datetime.timedelta(days=40), tick=False):
+        program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON - datetime.timedelta(days=35))
+    departed = UserFactory(email="departed@example.com")
+    hr_coordinator_grant(user=departed)
+    program.coordinators.add(hr_without_mfa, departed)
+    # Queued while still a coordinator, then left the company before it was sent.
+    Notification.objects.create(recipient=departed, kind=K.HR_DIGEST, dedupe_key="old-digest", context={"program_id": program.pk}, program=program)
+    departed.is_active = False
+    departed.save()
+    departed.groups.remove(*departed.groups.filter(name=HR_GROUP_NAME))
+    with time_machine.travel(NOON, tick=False):
+        mail.outbox.clear()
+        notifications_sweep()
+    digests = [m for m in mail.outbox if m.subject.startswith("Weekly digest")]
+    assert [m.to for m in digests] == [[hr.email]]  # not to HR without an authenticator, not to the departed
+    assert Notification.objects.get(dedupe_key="old-digest").status == "skipped"
