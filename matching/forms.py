@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import User
+from mentoring.web import IdChoiceField
 
 from .models import MatchingConfig, PairRule
 
@@ -16,8 +17,8 @@ class ConfigForm(forms.Form):
 
 
 class PairForm(forms.Form):
-    junior = forms.ModelChoiceField(label=_("Junior mentor"), queryset=User.objects.all())
-    senior = forms.ModelChoiceField(label=_("Senior mentee"), queryset=User.objects.all())
+    junior = IdChoiceField(label=_("Junior mentor"), queryset=User.objects.all())
+    senior = IdChoiceField(label=_("Senior mentee"), queryset=User.objects.all())
     kind = forms.ChoiceField(choices=[("manual", _("Create match")), *PairRule.Kind.choices], required=False)
     reason = forms.CharField(required=False, max_length=300)
 

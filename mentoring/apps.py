@@ -12,6 +12,12 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
+
+        from .web import IdConverter
+
+        # Before any URLconf loads: `<id:pk>` in every app's routes.
+        register_converter(IdConverter, "id")
 
         from .signals import ensure_hr_group
 

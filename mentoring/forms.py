@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Level, User
 from .signup import pending_signup_hold
+from .web import IdChoiceField
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -99,7 +100,7 @@ class PeopleImportForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    department = forms.ModelChoiceField(
+    department = IdChoiceField(
         label=_("Department"),
         queryset=Department.objects.all(),
         required=False,

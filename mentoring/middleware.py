@@ -1,8 +1,14 @@
+import logging
 import zoneinfo
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.db import DataError
 from django.utils import timezone, translation
+from django.views.defaults import bad_request
+
+logger = logging.getLogger(__name__)
 
 
 class UserPreferencesMiddleware:
@@ -24,6 +30,36 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class MalformedInputMiddleware:
+    """Bad input gets a 400 with a message, never a 500, wherever a view forgot to check it:
+
+    - a NUL character in the address or a form value (no one types one; PostgreSQL cannot
+      store it in text), refused before any view runs;
+    - a number no database column can hold, or text too long for one (OverflowError on
+      SQLite, DataError on PostgreSQL), refused when the query fails — services run in
+      transactions, so nothing was written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        form = request.method == "POST" and request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+        if "\x00" in request.path or _has_nul(request.GET) or (form and _has_nul(request.POST)):
+            return bad_request(request, BadRequest("NUL character in the request"))
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OverflowError, DataError)):
+            logger.warning("Refused a request the database cannot take: %s %s", request.method, request.path, exc_info=exception)
+            return bad_request(request, exception)
+        return None
 
 
 class SecondFactorMiddleware:

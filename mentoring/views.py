@@ -200,8 +200,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if kind:
         rows = rows.filter(kind=kind)
-    if program.isdigit():
-        rows = rows.filter(program_id=int(program))
+    if pk_from(program):
+        rows = rows.filter(program_id=pk_from(program))
     from programs.models import Program
 
     page = Paginator(rows, 100).get_page(request.GET.get("page"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,38 @@ def pk_from(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_PK else None
+
+
+class IdConverter:
+    """`<id:pk>` in URLs: a primary key a database can hold. A longer number matches no
+    route (404) instead of overflowing the query (500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose bad input ("abc", a 30-digit number) is a form error, not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and pk_from(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same for several choices."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if pk_from(str(pk)) is None:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
 
 
 def flash_errors(request: HttpRequest, error: Exception) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import HR_GROUP_NAME, Department, Level, User
+from mentoring.web import IdChoiceField, IdMultipleChoiceField
 
 from .models import DAY_PARTS, WEEKDAYS, Application, Program, Role, Topic, TopicCategory
 from .services import ApplicationAnswers, MonthPlan
@@ -25,7 +26,7 @@ def coordinator_queryset():
 
 
 class ProgramForm(forms.ModelForm):
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = IdMultipleChoiceField(
         label=_("Coordinators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=True
     )
 
@@ -84,7 +85,7 @@ class ProgramForm(forms.ModelForm):
 class CurriculumMonthForm(forms.Form):
     month = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=150)
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("— no catalog topic (e.g. retrospective) —"))
+    topic = IdChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("— no catalog topic (e.g. retrospective) —"))
     notes = forms.CharField(label=_("Notes for the pairs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, topics=None, **kwargs) -> None:
@@ -130,7 +131,7 @@ class TransitionForm(forms.Form):
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    department = forms.ModelChoiceField(
+    department = IdChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments"), widget=forms.Select(attrs={"class": "form-select"})
     )
     level = forms.TypedChoiceField(
@@ -146,7 +147,7 @@ class ApplicationFilterForm(PeopleFilterForm):
 
 
 class InviteForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(), error_messages={"required": _("Select at least one person to invite.")})
+    people = IdMultipleChoiceField(queryset=User.objects.none(), error_messages={"required": _("Select at least one person to invite.")})
     message = forms.CharField(label=_("Personal message (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, people=None, **kwargs) -> None:
@@ -162,7 +163,7 @@ class DecisionForm(forms.Form):
 
 
 class BulkDecisionForm(DecisionForm):
-    applications = forms.ModelMultipleChoiceField(
+    applications = IdMultipleChoiceField(
         queryset=Application.objects.none(), error_messages={"required": _("Select at least one application.")}
     )
 
@@ -212,7 +213,7 @@ class ApplicationForm(forms.Form):
     style_directness = forms.TypedChoiceField(label=_("In conversations I am… diplomatic (1) – direct (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
     style_structure = forms.TypedChoiceField(label=_("I prefer sessions that are… structured (1) – exploratory (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
     style_pace = forms.TypedChoiceField(label=_("My pace is… steady (1) – fast (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
-    avoid_people = forms.ModelMultipleChoiceField(
+    avoid_people = IdMultipleChoiceField(
         label=_("People you would rather not be matched with (optional, private)"),
         help_text=_("Never shown to anyone, not even HR. The matching engine won't propose such a pair; should HR pair you by hand (they can't see this list), your offer reminds you and you can simply decline."),
         queryset=User.objects.none(),
