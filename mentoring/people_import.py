@@ -356,6 +356,10 @@ def plan_people_import(text: str) -> ImportPlan:
             plan.changes.append(RowChange(person.row, person.email, name, "create", details))
             continue
         changes = person_changes(user, person)
+        if changes and user.is_superuser:
+            # An administrator's entry is theirs to keep: HR's admin refuses it too.
+            plan.errors.append(RowError(person.row, "email", _("belongs to an administrator, whose entry only an administrator changes (in Django admin).")))
+            plan.errors.sort(key=lambda error: (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99))
         plan.changes.append(RowChange(person.row, person.email, name, "update" if changes else "unchanged", changes))
     return plan
 

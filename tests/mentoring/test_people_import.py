@@ -123,6 +123,14 @@ def test_own_manager_is_rejected():
     assert errors == ["Row 2, manager_email: a person cannot be their own manager."]
 
 
+def test_an_administrators_entry_is_not_changed_by_an_import():
+    UserFactory(email="root@acme.test", first_name="Root", last_name="Admin", title="Operator", department__name="IT", level=Level.LEAD, is_superuser=True, is_staff=True)
+    errors = rejected(HEADER + "root@acme.test,Mallory,Admin,Intern,IT,junior,\n")
+    assert errors == ["Row 2, email: belongs to an administrator, whose entry only an administrator changes (in Django admin)."]
+    # The same entry unchanged (an export imported back) is fine.
+    assert plan_people_import(HEADER + "root@acme.test,Root,Admin,Operator,IT,lead,\n").is_valid
+
+
 def test_duplicate_email_in_file_is_rejected_pointing_at_the_first_row():
     errors = rejected(GOOD + "DEV@acme.test,Dev,Again,,Engineering,junior,\n")
     assert errors == ["Row 6, email: dev@acme.test appears twice in the file (first in row 5)."]
