@@ -189,12 +189,13 @@ def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: in
         return f"no {other}s in the pool"
     pick = (lambda m: m[index, :]) if side == "junior" else (lambda m: m[:, index])
     if not pick(limits.allowed).any():
-        # One wording whatever the exclusion: an HR rule, an earlier decline and a private
-        # "rather not" look the same here, so the text never singles the private one out.
+        # One wording whatever keeps a pair apart for good — a reporting chain, an HR rule,
+        # an earlier decline or a private "rather not" — so the text never singles out a
+        # private list (nor can it be told from a chain by its own line). Level gap and
+        # language come separately: HR can act on those.
         excluded = limits.excluded if limits.private is None else limits.excluded | limits.private
         causes = [
-            (pick(limits.chain).sum(), "in their reporting chain"),
-            (pick(excluded).sum(), "excluded from pairing with them"),
+            (pick(limits.chain | excluded).sum(), "ruled out (reporting chain or an exclusion)"),
             (pick(limits.level).sum(), "not enough levels apart"),
             (pick(limits.language).sum(), "without a shared language"),
         ]

@@ -80,14 +80,14 @@ def _erin_left_over(program, people, hr, cause):
 def test_every_exclusion_reads_the_same_and_none_names_the_private_list(cohort, hr):
     program, people = cohort
     reason = _erin_left_over(program, people, hr, "private")
-    assert reason == "no allowed partner: every junior is excluded from pairing with them"
+    assert reason == "no allowed partner: every junior is ruled out (reporting chain or an exclusion)"
     assert "private" not in reason and "preference" not in reason
 
 
 @pytest.mark.parametrize("cause", ["hr rule", "decline"])
 def test_hr_rules_and_declines_read_the_same_as_a_private_list(cohort, hr, cause):
     program, people = cohort
-    assert _erin_left_over(program, people, hr, cause) == "no allowed partner: every junior is excluded from pairing with them"
+    assert _erin_left_over(program, people, hr, cause) == "no allowed partner: every junior is ruled out (reporting chain or an exclusion)"
 
 
 def test_the_review_page_never_mentions_private_lists(hr_client, cohort, hr):
