@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -118,7 +119,13 @@ class UserAdmin(DjangoUserAdmin):
         # Setting someone's password is signing in as them: superusers only, not HR.
         if not request.user.is_superuser:
             raise PermissionDenied(_("Only an administrator (superuser) may set passwords. People set their own with “Forgot your password?”."))
-        return super().user_change_password(request, id, form_url)
+        before = self.get_object(request, id)
+        response = super().user_change_password(request, id, form_url)
+        after = self.get_object(request, id)
+        if before is not None and after is not None and after.password != before.password:
+            # The owner hears of it, as with every password change: a sign-in as them is not silent.
+            get_adapter(request).send_notification_mail("account/email/password_changed", after)
+        return response
 
 
 @admin.register(PeopleImport)

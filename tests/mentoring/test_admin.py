@@ -8,7 +8,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.core import checks
+from django.core import checks, mail
 from django.db import models
 from django.urls import reverse
 
@@ -280,6 +280,7 @@ def test_superuser_keeps_full_control(client, superuser, person):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.check_password("a-new-long-password-7")
+    assert [m.to for m in mail.outbox] == [[person.email]] and "password" in mail.outbox[0].subject.lower()  # the owner is told
     client.post(reverse("admin:mentoring_user_change", args=[person.pk]), {**change_form(person), "is_staff": "on"})
     person.refresh_from_db()
     assert person.is_staff
