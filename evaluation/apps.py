@@ -7,4 +7,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (registers the survey hook on "evaluating")
+        from . import (
+            notifications,
+            services,  # noqa: F401  (registers the survey hook on "evaluating")
+        )
+
+        notifications.register()

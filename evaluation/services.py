@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
-from mentoring.models import Notification, User
-from mentoring.notifications import Message, notify_many
+from mentoring.models import User
+from notifications.services import Message, notify_many
 from programs.models import Program, Topic, TopicCategory
 from programs.services import register_on_enter
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
+from .notifications import KUDOS, SURVEY_DUE
 
 PARTICIPATING = [Match.Status.CONFIRMED, Match.Status.ENDED]
 # Free text has limits even where the column has none (SQLite enforces no length at all, and a
@@ -110,7 +111,7 @@ def kudos_send(*, match: Match, by: User, message: str) -> int:
     stamp = timezone.now().timestamp()
     return len(
         notify_many(
-            Message(m.user_id, Notification.Kind.KUDOS, f"kudos:{match.pk}:{m.user_id}:{stamp}", {"match_id": match.pk, "message": message.strip()[:500]}, match.program_id)
+            Message(m.user_id, KUDOS, f"kudos:{match.pk}:{m.user_id}:{stamp}", {"match_id": match.pk, "message": message.strip()[:500]}, match.program_id)
             for m in match.members.all()
         )
     )
@@ -172,7 +173,7 @@ def survey_open(*, survey: Survey, by: User) -> Survey:
     survey.status, survey.opened_at = Survey.Status.OPEN, timezone.now()
     survey.save(update_fields=["status", "opened_at"])
     people = {m.user_id for m in participants(survey.program)}
-    notify_many(Message(uid, Notification.Kind.SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
+    notify_many(Message(uid, SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
     return survey
 
 

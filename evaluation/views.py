@@ -50,7 +50,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Thank you for checking in."))
-            return redirect("mentoring:home")
+            return redirect("portal:home")
     done = CheckIn.objects.filter(program=program, user=request.user, month=services.program_month(program)).exists()
     return render(request, "evaluation/checkin.html", {"program": program, "challenges": Challenge.choices, "done": done, "month": services.program_month(program)})
 

@@ -8,4 +8,9 @@ class MatchingConfig(AppConfig):
     hr_admin_permissions = ("view_matchingconfig", "view_matchrun", "view_match", "view_matchmember", "view_pairrule")
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (registers the lifecycle guards matching owns)
+        from . import (
+            notifications,
+            services,  # noqa: F401  (registers the lifecycle guards matching owns)
+        )
+
+        notifications.register()

@@ -55,3 +55,8 @@ def rather_not_partners(match: Match, user: User) -> list[str]:
         return []
     listed = set(application.avoid_people.filter(pk__in=others).values_list("pk", flat=True))
     return [name for pk, name in others.items() if pk in listed]
+
+
+def pairs_on_hold() -> QuerySet[Match]:
+    """Pairs HR paused: they get no reminders and raise no alarms until HR resumes them."""
+    return Match.objects.filter(status=Match.Status.PAUSED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import Notification, User
-from mentoring.notifications import Message, notify_many
+from mentoring.models import User
+from notifications.services import Message, notify_many
 from programs.models import Application, Program, Role
 from programs.services import ensure_editable, register_guard
 
 from . import engine
 from .models import DEFAULT_WEIGHTS, Match, MatchingConfig, MatchMember, MatchRun, PairRule
+from .notifications import MATCH_CONFIRMED, MATCH_OFFERED
 from .problem import Problem, held_user_ids, load_problem
 from .scoring import COMPONENTS, explain, why_unmatched
 
@@ -295,7 +296,7 @@ def matches_approve(*, program: Program, by: User, matches: Iterable[Match] | No
         match.status, match.approved_by, match.approved_at = Match.Status.APPROVED, by, now
     Match.objects.bulk_update(approved, ["status", "approved_by", "approved_at"])
     for match in approved:
-        _notify_members(match, Notification.Kind.MATCH_OFFERED)
+        _notify_members(match, MATCH_OFFERED)
     return len(approved)
 
 
@@ -303,6 +304,18 @@ def match_discard(*, match: Match) -> None:
     updated = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(status=Match.Status.DISCARDED)
     if not updated:
         raise ValidationError(_("Only a proposal that has not been offered yet can be discarded."))
+
+
+# What later apps do when a pair is confirmed (sessions plans its meetings), registered from
+# their AppConfig.ready(): matching sits below them and imports none of them.
+_ON_CONFIRMED: list[Callable[[Match], None]] = []
+
+
+def register_on_confirmed(react: Callable[[Match], None]) -> Callable[[Match], None]:
+    """Run `react(match)` inside the transaction that confirms a pair (both accepted)."""
+    if react not in _ON_CONFIRMED:
+        _ON_CONFIRMED.append(react)
+    return react
 
 
 @transaction.atomic
@@ -325,10 +338,9 @@ def match_respond(*, match: Match, user: User, accept: bool, reason: str = "") -
     elif responses == {MatchMember.Response.ACCEPTED}:
         match.status, match.confirmed_at = Match.Status.CONFIRMED, timezone.now()
         match.save(update_fields=["status", "confirmed_at"])
-        from sessions.services import meetings_plan_for_match  # sessions builds on matching
-
-        meetings_plan_for_match(match=match)
-        _notify_members(match, Notification.Kind.MATCH_CONFIRMED)
+        for react in _ON_CONFIRMED:  # e.g. sessions plans the pair's meetings
+            react(match)
+        _notify_members(match, MATCH_CONFIRMED)
     return match
 
 

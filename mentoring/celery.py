@@ -17,5 +17,5 @@ app.autodiscover_tasks()
 # The periodic schedule lives here and only here.
 app.conf.beat_schedule = {
     # Finds due reminders and digests, writes them to the outbox, sends what is queued.
-    "notifications-sweep": {"task": "mentoring.tasks.sweep_notifications", "schedule": 300.0},
+    "notifications-sweep": {"task": "notifications.tasks.sweep_notifications", "schedule": 300.0},
 }

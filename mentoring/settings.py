@@ -94,11 +94,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "bootstrap",  # Bootstrap 5 CSS/JS from the pinned django-bootstrap-static package
+    # The project's apps, in layers: each imports only those above it in this list.
     "mentoring.apps.MentoringConfig",
+    "notifications.apps.NotificationsConfig",
     "programs.apps.ProgramsConfig",
     "matching.apps.MatchingConfig",
     "sessions.apps.SessionsConfig",
     "evaluation.apps.EvaluationConfig",
+    "portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +201,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "mentoring:home"
+LOGIN_REDIRECT_URL = "portal:home"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

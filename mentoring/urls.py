@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
     path("", include("evaluation.urls")),
+    path("", include("notifications.urls")),
     path("", include("mentoring.urls_app")),
+    path("", include("portal.urls")),
 ]

@@ -2,42 +2,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import notifications, selectors, services
+from . import selectors, services
 from .access import hr_required
 from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
 from .health import health_report
-from .models import Notification, PeopleImport, User
+from .models import PeopleImport
 from .people_import import decode_upload, plan_people_import
-from .web import pk_from
 
 PREVIEW_ROW_LIMIT = 500
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from evaluation.selectors import todo_for
-    from matching.selectors import matches_visible_to
-    from programs import selectors as program_selectors
-
-    portal = {
-        "todos": todo_for(request.user),
-        "matches": matches_visible_to(request.user),
-        "invitations": program_selectors.invitations_for(request.user),
-        "applications": program_selectors.applications_of(request.user),
-        "open_programs": program_selectors.programs_open_to(request.user),
-    }
-    return render(request, "mentoring/home.html", {"person": selectors.profile_for(request.user), "portal": portal})
 
 
 @login_required
@@ -143,76 +124,3 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, report = health_report()
     return JsonResponse(report, status=200 if healthy else 503)
-
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        enabled = set(request.POST.getlist("enabled"))
-        notifications.preferences_update(user=request.user, disabled=[kind for kind in notifications.OPTIONAL if kind not in enabled])
-        messages.success(request, _("Your e-mail settings are saved."))
-        return redirect("mentoring:notification_preferences")
-    disabled = notifications.preferences_of(request.user)
-    kinds = [(kind, Notification.Kind(kind).label, kind not in disabled) for kind in notifications.OPTIONAL if kind != Notification.Kind.HR_DIGEST or request.user.is_hr_coordinator]
-    essential = [Notification.Kind(kind).label for kind in Notification.Kind if kind in notifications.ESSENTIAL]
-    return render(request, "mentoring/notification_preferences.html", {"kinds": kinds, "essential": essential})
-
-
-@csrf_exempt  # RFC 8058: the mail provider POSTs without cookies or token; the signed token is the proof
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One-click unsubscribe from a signed link: no sign-in needed (RFC 8058 POST too).
-
-    GET only asks (link scanners open every link); POST unsubscribes.
-    """
-    try:
-        signing.loads(token, salt=notifications.UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    if request.method == "POST":
-        try:
-            _user, kind = notifications.unsubscribe(token)
-        except (ValueError, User.DoesNotExist) as exc:
-            raise Http404 from exc
-        return render(request, "mentoring/unsubscribed.html", {"label": Notification.Kind(kind).label})
-    return render(request, "mentoring/unsubscribe.html", {"token": token})
-
-
-@hr_required
-@require_http_methods(["GET", "POST"])
-def notification_list(request: HttpRequest) -> HttpResponse:
-    """The outbox for HR: who got what and when, failures to resend. Never message bodies."""
-    if request.method == "POST":
-        pk = pk_from(request.POST.get("notification"))
-        item = Notification.objects.filter(pk=pk).first() if pk else None
-        if item is None:
-            messages.error(request, _("Choose an e-mail to resend."))
-        elif notifications.notification_resend(notification=item).status == Notification.Status.QUEUED:
-            messages.success(request, _("Queued again."))
-        else:
-            messages.error(request, _("Only failed e-mails can be resent."))
-        return redirect(request.get_full_path())
-    rows = Notification.objects.select_related("recipient", "program").order_by("-created_at", "-pk")
-    status, kind, program = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("program", "")
-    if status:
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if pk_from(program):
-        rows = rows.filter(program_id=pk_from(program))
-    from programs.models import Program
-
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "mentoring/notification_list.html",
-        {
-            "page": page,
-            "statuses": Notification.Status.choices,
-            "kinds": Notification.Kind.choices,
-            "programs": Program.objects.order_by("name").only("pk", "name"),
-            "chosen": {"status": status, "kind": kind, "program": program},
-        },
-    )

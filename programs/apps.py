@@ -11,3 +11,8 @@ class ProgramsConfig(AppConfig):
         "view_topic", "add_topic", "change_topic", "view_program", "view_curriculumitem", "view_programtransition",
         "view_invitation", "view_application", "view_applicationtopic",
     )  # fmt: skip
+
+    def ready(self) -> None:
+        from . import notifications
+
+        notifications.register()

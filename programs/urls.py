@@ -6,7 +6,6 @@ app_name = "programs"
 
 urlpatterns = [
     # Volunteers
-    path("programs/", portal.my_programs, name="mine"),
     path("programs/<id:pk>/", portal.program_detail, name="detail"),
     path("programs/<id:pk>/apply/", portal.apply, name="apply"),
     path("programs/<id:pk>/my-application/", portal.my_application, name="my_application"),

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Match
-from mentoring.models import Notification, User
-from mentoring.notifications import Message, notify_many
+from mentoring.models import User
+from notifications.services import Message, notify_many
 from programs.models import Program, Role
 
 from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone, Note, Project, SessionLog, TimeOption
+from .notifications import MEETING_CANCELLED, MEETING_SCHEDULED
 from .selectors import participants_of
 
 MAX_OPTIONS = 5
@@ -34,6 +35,11 @@ def _month_start(program: Program, month: int) -> datetime.date:
 
 
 @transaction.atomic
+def meetings_plan_on_confirmation(match: Match) -> None:
+    """matching's "a pair was confirmed" hook (registered in SessionsConfig.ready())."""
+    meetings_plan_for_match(match=match)
+
+
 def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
     """Kickoff, then one meeting per cadence period with that month's curriculum topic.
 
@@ -166,7 +172,7 @@ def _check_length(meeting: Meeting, minutes: int) -> None:
 
 def _send_invitations(meeting: Meeting, people: Sequence[User], *, cancel: bool = False) -> None:
     """Everyone gets the .ics (built at send time); one message per person and revision."""
-    kind = Notification.Kind.MEETING_CANCELLED if cancel else Notification.Kind.MEETING_SCHEDULED
+    kind = MEETING_CANCELLED if cancel else MEETING_SCHEDULED
     notify_many(
         Message(person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id)
         for person in people

@@ -8,8 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Public on purpose: the health probe, the calendar feed and one-click unsubscribe (secret or
 # signed tokens; unknown ones 404).
-PUBLIC = {"healthz": {200, 503}, "mentoring_sessions:feed": {404}, "mentoring:unsubscribe": {404}}
-PROJECT_APPS = {"mentoring", "programs", "matching", "sessions", "evaluation"}
+PUBLIC = {"healthz": {200, 503}, "mentoring_sessions:feed": {404}, "notifications:unsubscribe": {404}}
+PROJECT_APPS = {"mentoring", "notifications", "programs", "matching", "sessions", "evaluation", "portal"}
 
 
 def project_url_names():
@@ -33,7 +33,7 @@ def fake_args(pattern):
 
 def test_the_audit_sees_the_views():
     names = {name for name, _ in project_url_names()}
-    assert {"mentoring:home", "mentoring:directory", "mentoring:people_import_preview", "healthz"} <= names
+    assert {"portal:home", "mentoring:directory", "mentoring:people_import_preview", "healthz"} <= names
 
 
 @pytest.mark.django_db
@@ -66,7 +66,7 @@ def world_args(world):
         "mentoring:people_import_preview": {"pk": world["people_import"].pk},
         "programs:invitation": {"token": world["invitation"].token},
         "mentoring_sessions:feed": {"token": world["feed"].token},
-        "mentoring:unsubscribe": {"token": world["unsubscribe"]},
+        "notifications:unsubscribe": {"token": world["unsubscribe"]},
     }
     return by_parameter, by_route
 
@@ -75,7 +75,7 @@ def world_args(world):
 def world(hr, outsider):
     from matching.models import Match, PairRule
     from mentoring.models import PeopleImport
-    from mentoring.notifications import unsubscribe_token
+    from notifications.emails import unsubscribe_token
     from programs.models import Application, Invitation, Topic
     from sessions.models import ActionItem, CalendarFeed, Meeting
     from tests.sessions.conftest import confirmed_pairs
@@ -129,6 +129,6 @@ def test_hr_without_mfa_gets_nothing_an_employee_does_not(client, world, hr_with
 
 # Pages every signed-in employee may open (HR without MFA sees them as an employee would).
 EMPLOYEE_PAGES = {
-    "mentoring:home", "mentoring:profile", "mentoring:notification_preferences", "mentoring:unsubscribe", "programs:mine",
+    "portal:home", "mentoring:profile", "notifications:preferences", "notifications:unsubscribe", "portal:programs",
     "programs:detail", "programs:invitation", "mentoring_sessions:calendar", "mentoring_sessions:feed", "healthz",
 }  # fmt: skip

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import Notification, User
-from mentoring.notifications import Message, notify, notify_many
+from mentoring.models import User
+from notifications.services import Message, notify, notify_many
 
 from ..models import TIME_SLOTS, Application, ApplicationTopic, Invitation, Program, Role, Topic
+from ..notifications import APPLICATION_DECIDED, APPLICATION_RECEIVED, INVITATION
 from .programs import ensure_editable
 
 DECISIONS = {Application.Status.ACCEPTED, Application.Status.WAITLISTED, Application.Status.DECLINED}
@@ -53,7 +54,7 @@ def invitations_send(*, program: Program, people: Iterable[User], invited_by: Us
                 result.invited.append(Invitation(program=program, user=person, invited_by=invited_by, message=message.strip()))
         Invitation.objects.bulk_create(result.invited)
         notify_many(
-            Message(invitation.user_id, Notification.Kind.INVITATION, f"invitation:{invitation.pk}", {"invitation_id": invitation.pk}, program.pk)
+            Message(invitation.user_id, INVITATION, f"invitation:{invitation.pk}", {"invitation_id": invitation.pk}, program.pk)
             for invitation in result.invited
         )
     return result
@@ -212,7 +213,7 @@ def application_submit(*, program: Program, user: User, answers: ApplicationAnsw
             invitation.save(update_fields=["status", "responded_at"])
         notify(
             recipient=user,
-            kind=Notification.Kind.APPLICATION_RECEIVED,
+            kind=APPLICATION_RECEIVED,
             dedupe_key=f"application-received:{application.pk}:{application.submitted_at.timestamp()}",
             context={"application_id": application.pk},
             program=program,
@@ -272,7 +273,7 @@ def application_decide(*, application: Application, decision: str, by: User, mes
         application.save(update_fields=["status", "hr_message", "decided_by", "decided_at", "updated_at"])
         notify(
             recipient=application.user,
-            kind=Notification.Kind.APPLICATION_DECIDED,
+            kind=APPLICATION_DECIDED,
             dedupe_key=f"application-decided:{application.pk}:{decision}:{application.decided_at.timestamp()}",
             context={"application_id": application.pk},
             program=program,

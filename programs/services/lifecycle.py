@@ -117,12 +117,13 @@ ANNOUNCED = {S.ACTIVE, S.EVALUATING, S.CLOSED}
 
 
 def _announce(program: Program, status: str) -> None:
-    from mentoring.models import Notification
-    from mentoring.notifications import Message, notify_many
+    from notifications.services import Message, notify_many
+
+    from ..notifications import PHASE_CHANGE
 
     people = program.applications.filter(status=Application.Status.ACCEPTED).values_list("user_id", flat=True)
     notify_many(
-        Message(user_id, Notification.Kind.PHASE_CHANGE, f"phase:{program.pk}:{status}:{user_id}", {"program_id": program.pk, "status": status}, program.pk)
+        Message(user_id, PHASE_CHANGE, f"phase:{program.pk}:{status}:{user_id}", {"program_id": program.pk, "status": status}, program.pk)
         for user_id in people
     )
 

@@ -10,27 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matching.selectors import matches_visible_to
 from mentoring.web import form_errors_from
 
 from .. import selectors, services
 from ..forms import ApplicationForm, InvitationAnswerForm
 from ..models import Application, Invitation, Program, Role
-
-
-@login_required
-@require_GET
-def my_programs(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "programs/portal/my_programs.html",
-        {
-            "open_programs": selectors.programs_open_to(request.user),
-            "invitations": selectors.invitations_for(request.user),
-            "applications": selectors.applications_of(request.user),
-            "matches": matches_visible_to(request.user),
-        },
-    )
 
 
 @login_required
@@ -75,7 +59,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if accept:
             return redirect("programs:apply", pk=invitation.program_id)
         messages.info(request, _("Thanks for letting us know. You can still change your mind while the program is recruiting."))
-        return redirect("programs:mine")
+        return redirect("portal:programs")
     program = invitation.program
     return render(
         request,
@@ -100,7 +84,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("programs:mine")
+        return redirect("portal:programs")
     if editing and program.status != Program.Status.RECRUITING:
         messages.info(request, _("Applications can be changed until matching starts."))
         return redirect("programs:my_application", pk=program.pk)
@@ -150,4 +134,4 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.info(request, _("Your application is withdrawn. Thank you for considering it."))
-    return redirect("programs:mine")
+    return redirect("portal:programs")

@@ -263,9 +263,9 @@ def test_participant_pages_only_for_the_programs_participants(client, hr, outsid
 def test_home_lists_the_pending_checkin_until_done(client, hr):
     program, ((junior, senior),) = active(hr)
     client.force_login(junior)
-    assert "Monthly check-in" in client.get(reverse("mentoring:home")).content.decode()
+    assert "Monthly check-in" in client.get(reverse("portal:home")).content.decode()
     client.post(reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes"})
-    assert "Waiting for you" not in client.get(reverse("mentoring:home")).content.decode()
+    assert "Waiting for you" not in client.get(reverse("portal:home")).content.decode()
 
 
 def test_journey_download_is_the_participants_own_log(client, hr):
@@ -282,8 +282,8 @@ def test_journey_download_is_the_participants_own_log(client, hr):
 
 
 def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
-    from mentoring.models import Notification
-    from mentoring.sweep import notifications_sweep
+    from notifications.models import Notification
+    from notifications.sweep import notifications_sweep
 
     program, ((junior, senior),) = active(hr)
     match = Match.objects.get(program=program)

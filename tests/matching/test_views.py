@@ -106,7 +106,7 @@ def test_participant_accepts_and_declines_through_the_page(client, cohort, hr):
     client.force_login(people["dev"])
     client.post(reverse("matching:my_match", args=[match.pk]), {"answer": "accept"})
     client.force_login(people["product_lead"])
-    home = client.get(reverse("mentoring:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert "Please answer" in home
     client.post(reverse("matching:my_match", args=[match.pk]), {"answer": "decline", "reason": "Timing"})
     match.refresh_from_db()

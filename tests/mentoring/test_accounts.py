@@ -106,12 +106,12 @@ def test_imported_person_claims_their_directory_entry_and_must_verify(client, ad
 
     # Confirming in the browser that signed up signs in with the password chosen there.
     response = client.post(confirm_link(mail.outbox[-1]))
-    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert signed_in_as(client, ada)
     assert EmailAddress.objects.get(user=ada).verified
     client.logout()
     response = sign_in(client, ada.email, NEW_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
 
 
 def test_signup_for_an_unclaimed_entry_stores_nothing_before_verification(unclaimed_entry):
@@ -172,7 +172,7 @@ def test_owner_confirming_in_another_browser_chooses_their_password_then(client,
     assert user.check_password(NEW_PASSWORD)
 
     response = sign_in(Client(), unclaimed_entry, NEW_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     response = sign_in(attacker, unclaimed_entry, ATTACKER_PASSWORD)
     assert "_auth_user_id" not in attacker.session
 
@@ -184,7 +184,7 @@ def test_two_pending_signups_only_the_confirming_browsers_password_counts(client
     signup(attacker, ada.email, password=ATTACKER_PASSWORD)  # a later sign-up for the same entry
 
     response = owner.post(owner_link)
-    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert signed_in_as(owner, ada)
     ada.refresh_from_db()
     assert ada.check_password(NEW_PASSWORD) and not ada.check_password(ATTACKER_PASSWORD)
@@ -237,8 +237,8 @@ def test_verified_account_cannot_be_claimed_again(client, junior):
 
 def test_sign_in_with_email_and_password(client, junior):
     response = client.post(reverse("account_login"), {"login": junior.email, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("mentoring:home")
-    assert client.get(reverse("mentoring:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_wrong_password_is_refused_and_rate_limited(client, junior):

@@ -40,7 +40,7 @@ def directives(header: str) -> dict[str, list[str]]:
     [
         (None, "account_login"),
         (None, "account_signup"),
-        ("junior", "mentoring:home"),
+        ("junior", "portal:home"),
         ("junior", "mentoring:profile"),
         ("hr", "admin:index"),
         ("hr", "mentoring:directory"),

@@ -24,7 +24,7 @@ def test_ids_longer_than_any_key_match_no_page(hr_client, url):
 
 @pytest.mark.parametrize("program", ["²", HUGE, "-1", "1.5"])
 def test_outbox_filter_with_a_malformed_program(hr_client, program):
-    assert hr_client.get(reverse("mentoring:notifications"), {"program": program}).status_code == 200
+    assert hr_client.get(reverse("notifications:outbox"), {"program": program}).status_code == 200
 
 
 def test_forms_choosing_people_or_applications_by_malformed_id_show_an_error(hr_client, hr):
@@ -57,7 +57,7 @@ def test_nul_characters_are_refused_before_any_view(client, hr_client, hr):
     program, ((junior, senior),) = confirmed_pairs(hr)
     program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr)
     assert client.get("/calendar/feed/a%00b.ics").status_code == 400
-    assert hr_client.get(reverse("mentoring:notifications"), {"kind": "a\x00b"}).status_code == 400
+    assert hr_client.get(reverse("notifications:outbox"), {"kind": "a\x00b"}).status_code == 400
     client.force_login(junior)
     response = client.post(reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes", "comment": "fine\x00"})
     assert response.status_code == 400

@@ -69,7 +69,7 @@ def test_import_preview_is_hr_only(client, hr, junior):
     assert client.get(reverse("mentoring:people_import_preview", args=[record.pk + 99])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["mentoring:home", "mentoring:profile"])
+@pytest.mark.parametrize("name", ["portal:home", "mentoring:profile"])
 def test_portal_pages_need_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
@@ -78,7 +78,7 @@ def test_portal_pages_need_sign_in(client, name):
 @pytest.mark.parametrize("persona", ["junior", "senior", "hr_without_mfa"])
 def test_portal_pages_open_for_everyone_signed_in(client, request, persona):
     login(client, request.getfixturevalue(persona))
-    assert client.get(reverse("mentoring:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     assert client.get(reverse("mentoring:profile")).status_code == 200
 
 
@@ -103,7 +103,7 @@ def test_admin_needs_staff_and_mfa(client, hr, hr_without_mfa, junior):
 
 # --- home and profile ----------------------------------------------------------------------
 def test_home_greets_the_person_with_their_profile(client, senior, senior_manager):
-    page = login(client, senior).get(reverse("mentoring:home")).content.decode()
+    page = login(client, senior).get(reverse("portal:home")).content.decode()
     assert "Hello, Sam" in page
     assert "Engineering Manager" in page
     assert "Diana Director" in page  # reports to
@@ -111,7 +111,7 @@ def test_home_greets_the_person_with_their_profile(client, senior, senior_manage
 
 
 def test_home_offers_hr_tools_to_hr(hr_client):
-    page = hr_client.get(reverse("mentoring:home")).content.decode()
+    page = hr_client.get(reverse("portal:home")).content.decode()
     assert "HR coordinator tools" in page and reverse("mentoring:people_import") in page
 
 
@@ -260,7 +260,7 @@ def test_home_costs_fixed_queries(client, senior_manager, django_assert_max_num_
         UserFactory(manager=senior_manager)
     login(client, senior_manager)
     with django_assert_max_num_queries(10):
-        page = client.get(reverse("mentoring:home")).content.decode()
+        page = client.get(reverse("portal:home")).content.decode()
     assert "Direct reports" in page
 
 

@@ -288,10 +288,10 @@ def test_home_and_portal_show_invitations_and_applications(client, program, hr, 
     invite(program, hr, junior, senior)
     apply(program, junior)
     client.force_login(junior)
-    home = client.get(reverse("mentoring:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert "Your applications" in home and program.name in home
     client.force_login(senior)
-    page = client.get(reverse("programs:mine")).content.decode()
+    page = client.get(reverse("portal:programs")).content.decode()
     assert "You are invited" in page and program.name in page
 
 

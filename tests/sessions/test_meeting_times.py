@@ -11,8 +11,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from matching.models import Match
-from mentoring.models import Notification
-from mentoring.notifications import notification_send
+from notifications.models import Notification
+from notifications.services import notification_send
 from sessions.models import CalendarFeed, Meeting
 from sessions.services import meeting_confirm_time, meeting_propose_times, meeting_reschedule, meeting_time_window
 from tests.sessions.conftest import confirmed_pairs, soon
@@ -138,7 +138,7 @@ def test_feed_with_a_legacy_far_future_row_still_answers(client, legacy_far_futu
 
 def test_mail_about_a_legacy_far_future_row_is_skipped_not_stuck(legacy_far_future_meeting):
     meeting, other, junior, senior = legacy_far_future_meeting
-    rows = Notification.objects.filter(kind=Notification.Kind.MEETING_SCHEDULED, context__meeting_id=meeting.pk)
+    rows = Notification.objects.filter(kind="meeting_scheduled", context__meeting_id=meeting.pk)
     rows.update(status="queued", attempts=0, next_attempt_at=timezone.now(), sent_at=None)
     mail.outbox.clear()
     assert sorted(notification_send(row.pk) for row in rows) == ["skipped", "skipped"]

@@ -274,7 +274,7 @@ def test_hr_and_superusers_see_group_session_attendance_never_logs(client, hr, h
 
 
 def test_hr_without_mfa_cannot_open_or_schedule_a_group_session(client, hr_without_mfa, hr, pair, django_capture_on_commit_callbacks):
-    from mentoring.models import Notification
+    from notifications.models import Notification
 
     program, match, junior, senior = pair
     session = Meeting.objects.get(program=program, match=None, month=3)

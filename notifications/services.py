@@ -22,32 +22,16 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from .emails import absolute_url, build_email
-from .models import EmailPreference, Notification, User
+from mentoring.models import User
+
+from . import registry
+from .emails import UNSUBSCRIBE_SALT, render
+from .models import EmailPreference, Notification
 
 logger = logging.getLogger(__name__)
-K = Notification.Kind
 S = Notification.Status
-
-# Cannot be switched off: without them the program cannot work.
-ESSENTIAL = frozenset({K.INVITATION, K.APPLICATION_DECIDED, K.MATCH_OFFERED, K.MATCH_CONFIRMED, K.MEETING_SCHEDULED, K.MEETING_CANCELLED})
-OPTIONAL = [kind for kind in K if kind not in ESSENTIAL]
-TEMPLATES = {
-    K.INVITATION: "program-invitation",
-    K.APPLICATION_DECIDED: "application-decided",
-    K.MATCH_OFFERED: "match-offered",
-    K.MATCH_CONFIRMED: "match-confirmed",
-    K.MEETING_SCHEDULED: "meeting-scheduled",
-    K.MEETING_CANCELLED: "meeting-cancelled",
-}
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-
-
-def template_for(kind: str) -> str:
-    return TEMPLATES.get(kind, kind.replace("_", "-"))
 
 
 @dataclass(frozen=True)
@@ -72,7 +56,8 @@ def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = Tru
     if not messages:
         return []
     disabled = _disabled(m.recipient_id for m in messages)
-    wanted = [m for m in messages if m.kind in ESSENTIAL or m.kind not in disabled.get(m.recipient_id, set())]
+    essential = registry.essential_keys()
+    wanted = [m for m in messages if m.kind in essential or m.kind not in disabled.get(m.recipient_id, set())]
     keys = [m.dedupe_key for m in wanted]
     existing: set[str] = set()
     for start in range(0, len(keys), 900):
@@ -175,13 +160,9 @@ def preferences_of(user: User) -> set[str]:
 
 
 def preferences_update(*, user: User, disabled: Iterable[str]) -> EmailPreference:
-    kinds = sorted({kind for kind in disabled if kind in OPTIONAL})  # essential kinds cannot be switched off
+    kinds = sorted({kind for kind in disabled if kind in registry.optional_keys()})  # essential kinds cannot be switched off
     preference, _created = EmailPreference.objects.update_or_create(user=user, defaults={"disabled_kinds": kinds})
     return preference
-
-
-def unsubscribe_token(user: User, kind: str) -> str:
-    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe(token: str) -> tuple[User, str]:
@@ -189,31 +170,7 @@ def unsubscribe(token: str) -> tuple[User, str]:
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
     user = User.objects.get(pk=data["u"])
     kind = data["k"]
-    if kind not in OPTIONAL:
+    if kind not in registry.optional_keys():
         raise ValueError("essential messages cannot be unsubscribed")
     preferences_update(user=user, disabled=preferences_of(user) | {kind})
     return user, kind
-
-
-# --- rendering ---------------------------------------------------------------------------------
-def render(notification: Notification):
-    """Build the mail from ids at send time; None when what it was about is gone."""
-    from .notification_context import context_for
-
-    built = context_for(notification)
-    if built is None:
-        return None
-    context, attachments = built
-    user = notification.recipient
-    headers = {}
-    if notification.kind in OPTIONAL:
-        link = absolute_url(reverse("mentoring:unsubscribe", args=[unsubscribe_token(user, notification.kind)]))
-        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        context["unsubscribe_url"] = link
-    else:
-        headers = {"List-Unsubscribe": f"<{absolute_url(reverse('mentoring:notification_preferences'))}>"}
-    context["preferences_url"] = absolute_url(reverse("mentoring:notification_preferences"))
-    context["essential"] = notification.kind in ESSENTIAL
-    message = build_email(to=user, template=template_for(notification.kind), context=context, attachments=attachments)
-    message.extra_headers.update(headers)
-    return message

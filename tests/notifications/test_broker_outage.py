@@ -15,8 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from matching.models import Match
-from mentoring.models import Notification
-from mentoring.notifications import dispatch_due
+from notifications.models import Notification
+from notifications.services import dispatch_due
 from sessions.models import Meeting
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
         import django; django.setup()
         from django.test import Client
         from mentoring.models import User
-        from mentoring.sweep import notifications_sweep
+        from notifications.sweep import notifications_sweep
         client = Client()
         client.force_login(User.objects.get(pk={senior.pk}))
         response = client.post("/meetings/{kickoff.pk}/", {{"action": "confirm", "option": {kickoff.options.get().pk}}})
@@ -82,7 +82,7 @@ def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
         text=True,
     )
     try:
-        from mentoring.tasks import send_notification
+        from notifications.tasks import send_notification
 
         ids = list(queued.values_list("pk", flat=True))
         for pk in ids:

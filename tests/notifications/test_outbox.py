@@ -11,26 +11,30 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.notifications import CHECKIN_DUE, HR_DIGEST, SURVEY_REMINDER
 from matching.models import Match, MatchMember
-from mentoring.models import Notification
-from mentoring.notifications import (
-    ESSENTIAL,
+from matching.notifications import ACCEPTANCE_REMINDER, MATCH_CONFIRMED, MATCH_OFFERED
+from mentoring.services import hr_coordinator_grant
+from notifications.emails import unsubscribe_token
+from notifications.models import Notification
+from notifications.registry import essential_keys
+from notifications.services import (
     notification_resend,
     notification_send,
     notify,
     preferences_update,
-    unsubscribe_token,
 )
-from mentoring.services import hr_coordinator_grant
-from mentoring.sweep import notifications_sweep
+from notifications.sweep import notifications_sweep
 from programs.models import Invitation, Program
+from programs.notifications import INVITATION_REMINDER, PHASE_CHANGE
 from sessions.models import Meeting, Note, SessionLog
+from sessions.notifications import LOG_REMINDER, MEETING_CANCELLED, MEETING_REMINDER, MEETING_SOON
 from sessions.services import meeting_confirm_time, meeting_propose_times, note_add
 from tests.mentoring.factories import UserFactory
 from tests.sessions.conftest import confirmed_pairs
 
 pytestmark = pytest.mark.django_db
-K = Notification.Kind
+ESSENTIAL = essential_keys()
 NOON = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=datetime.UTC)  # a Wednesday
 
 
@@ -53,17 +57,17 @@ def test_meeting_reminder_24h_then_1h_each_once(hr):
         program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
     with time_machine.travel(NOON - datetime.timedelta(hours=30), tick=False):
         notifications_sweep()
-        assert sent(K.MEETING_REMINDER) == 0  # too early
+        assert sent(MEETING_REMINDER) == 0  # too early
     with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
         mail.outbox.clear()
         notifications_sweep()
         notifications_sweep()  # twice: nothing new
-        assert sent(K.MEETING_REMINDER) == 2 and sent(K.MEETING_SOON) == 0
+        assert sent(MEETING_REMINDER) == 2 and sent(MEETING_SOON) == 0
         assert sorted(m.to[0] for m in mail.outbox if "Tomorrow" in m.subject) == sorted([junior.email, senior.email])
     with time_machine.travel(NOON - datetime.timedelta(minutes=45), tick=False):
         notifications_sweep()
         notifications_sweep()
-        assert sent(K.MEETING_SOON) == 2 and sent(K.MEETING_REMINDER) == 2
+        assert sent(MEETING_SOON) == 2 and sent(MEETING_REMINDER) == 2
 
 
 def test_rescheduled_meeting_gets_fresh_reminders(hr):
@@ -73,7 +77,7 @@ def test_rescheduled_meeting_gets_fresh_reminders(hr):
         notifications_sweep()
         Meeting.objects.filter(pk=kickoff.pk).update(sequence=5, starts_at=NOON + datetime.timedelta(hours=2))
         notifications_sweep()
-        assert sent(K.MEETING_REMINDER) == 4
+        assert sent(MEETING_REMINDER) == 4
 
 
 def test_log_reminder_the_morning_after_only_for_who_has_not_logged(hr):
@@ -82,11 +86,11 @@ def test_log_reminder_the_morning_after_only_for_who_has_not_logged(hr):
     SessionLog.objects.create(meeting=kickoff, author=senior, held=True, actual_minutes=60)
     with time_machine.travel(NOON + datetime.timedelta(hours=6), tick=False):  # same evening
         notifications_sweep()
-        assert sent(K.LOG_REMINDER) == 0
+        assert sent(LOG_REMINDER) == 0
     with time_machine.travel(NOON + datetime.timedelta(hours=21), tick=False):  # 09:00 UTC next day
         notifications_sweep()
         notifications_sweep()
-    assert list(Notification.objects.filter(kind=K.LOG_REMINDER).values_list("recipient", flat=True)) == [junior.pk]
+    assert list(Notification.objects.filter(kind=LOG_REMINDER).values_list("recipient", flat=True)) == [junior.pk]
 
 
 def test_invitation_reminder_after_five_days(hr, junior):
@@ -97,11 +101,11 @@ def test_invitation_reminder_after_five_days(hr, junior):
     invitation = Invitation.objects.get()
     with time_machine.travel(invitation.created_at + datetime.timedelta(days=4), tick=False):
         notifications_sweep()
-        assert sent(K.INVITATION_REMINDER) == 0
+        assert sent(INVITATION_REMINDER) == 0
     with time_machine.travel(invitation.created_at + datetime.timedelta(days=5, hours=1), tick=False):
         notifications_sweep()
         notifications_sweep()
-        assert sent(K.INVITATION_REMINDER) == 1
+        assert sent(INVITATION_REMINDER) == 1
 
 
 def test_acceptance_reminder_for_the_member_who_has_not_answered(hr):
@@ -122,7 +126,7 @@ def test_acceptance_reminder_for_the_member_who_has_not_answered(hr):
     with time_machine.travel(match.approved_at + datetime.timedelta(days=3, hours=1), tick=False):
         notifications_sweep()
         notifications_sweep()
-    assert list(Notification.objects.filter(kind=K.ACCEPTANCE_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
+    assert list(Notification.objects.filter(kind=ACCEPTANCE_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
     assert MatchMember.objects.get(user=senior).response == "pending"
 
 
@@ -148,19 +152,19 @@ def test_concurrent_sweeps_write_and_send_each_message_once(hr, transactional_db
     for thread in threads:
         thread.join()
     assert not errors
-    assert Notification.objects.filter(kind=K.MEETING_REMINDER).count() == 2
-    assert sent(K.MEETING_REMINDER) == 2
+    assert Notification.objects.filter(kind=MEETING_REMINDER).count() == 2
+    assert sent(MEETING_REMINDER) == 2
 
 
 def test_switched_off_kinds_are_not_sent_but_essential_ones_are(hr, django_capture_on_commit_callbacks):
     with time_machine.travel(NOON - datetime.timedelta(days=2), tick=False):
         program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON)
-    preferences_update(user=junior, disabled=[K.MEETING_REMINDER, *ESSENTIAL])
+    preferences_update(user=junior, disabled=[MEETING_REMINDER, *ESSENTIAL])
     with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False):
         notifications_sweep()
-    assert list(Notification.objects.filter(kind=K.MEETING_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
+    assert list(Notification.objects.filter(kind=MEETING_REMINDER).values_list("recipient", flat=True)) == [senior.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=junior, kind=K.MEETING_CANCELLED, dedupe_key="essential-test", context={"meeting_id": kickoff.pk})
+        notify(recipient=junior, kind=MEETING_CANCELLED, dedupe_key="essential-test", context={"meeting_id": kickoff.pk})
     assert Notification.objects.get(dedupe_key="essential-test").recipient == junior  # essential: never switched off
 
 
@@ -178,13 +182,13 @@ def test_one_click_unsubscribe_from_the_mail_header(client, hr):
     Meeting.objects.filter(pk=kickoff.pk).update(sequence=3)  # moved: a new round of reminders
     with time_machine.travel(NOON - datetime.timedelta(hours=19), tick=False):
         notifications_sweep()
-    assert list(Notification.objects.filter(kind=K.MEETING_REMINDER, recipient=junior).values_list("dedupe_key", flat=True)) == [
+    assert list(Notification.objects.filter(kind=MEETING_REMINDER, recipient=junior).values_list("dedupe_key", flat=True)) == [
         f"meeting_reminder:{kickoff.pk}:0:{junior.pk}"
     ]
-    assert Notification.objects.filter(kind=K.MEETING_REMINDER, recipient=senior).count() == 2
-    assert client.post(reverse("mentoring:unsubscribe", args=["forged"])).status_code == 404
-    essential = unsubscribe_token(junior, K.MATCH_OFFERED)
-    assert client.post(reverse("mentoring:unsubscribe", args=[essential])).status_code == 404
+    assert Notification.objects.filter(kind=MEETING_REMINDER, recipient=senior).count() == 2
+    assert client.post(reverse("notifications:unsubscribe", args=["forged"])).status_code == 404
+    essential = unsubscribe_token(junior, MATCH_OFFERED)
+    assert client.post(reverse("notifications:unsubscribe", args=[essential])).status_code == 404
 
 
 def test_failures_are_retried_with_backoff_then_marked_failed(hr, settings, monkeypatch):
@@ -198,7 +202,7 @@ def test_failures_are_retried_with_backoff_then_marked_failed(hr, settings, monk
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     with time_machine.travel(NOON - datetime.timedelta(hours=20), tick=False) as clock:
         notifications_sweep()
-        row = Notification.objects.filter(kind=K.MEETING_REMINDER).first()
+        row = Notification.objects.filter(kind=MEETING_REMINDER).first()
         assert (row.status, row.attempts) == ("queued", 1) and "SMTP down" in row.last_error
         assert notification_send(row.pk) == "not-claimed"  # not due before its backoff
         clock.shift(datetime.timedelta(minutes=1, seconds=1))
@@ -219,7 +223,7 @@ def test_rolled_back_change_sends_nothing(hr, junior, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="rollback-test", context={"program_id": 1, "status": "active"})
+                notify(recipient=junior, kind=PHASE_CHANGE, dedupe_key="rollback-test", context={"program_id": 1, "status": "active"})
                 raise RuntimeError("the write failed")
         except RuntimeError:
             pass
@@ -227,9 +231,9 @@ def test_rolled_back_change_sends_nothing(hr, junior, django_capture_on_commit_c
 
 
 def test_creating_twice_is_idempotent(junior):
-    first = notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="same", context={"program_id": 1, "status": "active"})
+    first = notify(recipient=junior, kind=PHASE_CHANGE, dedupe_key="same", context={"program_id": 1, "status": "active"})
     assert first is not None
-    assert notify(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="same", context={}) is None
+    assert notify(recipient=junior, kind=PHASE_CHANGE, dedupe_key="same", context={}) is None
     assert Notification.objects.count() == 1
 
 
@@ -276,26 +280,26 @@ def test_management_command_runs_the_sweep(hr, capsys):
 # --- pages ---------------------------------------------------------------------------------------
 def test_preferences_page_saves_optional_kinds_only(client, junior):
     client.force_login(junior)
-    page = client.get(reverse("mentoring:notification_preferences")).content.decode()
+    page = client.get(reverse("notifications:preferences")).content.decode()
     assert "cannot be switched off" in page and "Weekly program digest" not in page
-    client.post(reverse("mentoring:notification_preferences"), {"enabled": [K.MEETING_SOON]})
-    from mentoring.notifications import preferences_of
+    client.post(reverse("notifications:preferences"), {"enabled": [MEETING_SOON]})
+    from notifications.services import preferences_of
 
     disabled = preferences_of(junior)
-    assert K.MEETING_REMINDER in disabled and K.MEETING_SOON not in disabled and not disabled & ESSENTIAL
+    assert MEETING_REMINDER in disabled and MEETING_SOON not in disabled and not disabled & ESSENTIAL
 
 
 @pytest.mark.parametrize("persona", ["junior", "senior", "outsider"])
 def test_outbox_page_is_hr_only(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("mentoring:notifications")).status_code == 403
+    assert client.get(reverse("notifications:outbox")).status_code == 403
 
 
 def test_outbox_page_filters_and_resends_failed(hr_client, junior):
-    row = Notification.objects.create(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="f1", context={"program_id": 999, "status": "active"}, status="failed", attempts=5, last_error="boom")
-    page = hr_client.get(reverse("mentoring:notifications"), {"status": "failed"}).content.decode()
+    row = Notification.objects.create(recipient=junior, kind=PHASE_CHANGE, dedupe_key="f1", context={"program_id": 999, "status": "active"}, status="failed", attempts=5, last_error="boom")
+    page = hr_client.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
     assert "boom" in page and "Resend" in page
-    hr_client.post(reverse("mentoring:notifications"), {"notification": row.pk})
+    hr_client.post(reverse("notifications:outbox"), {"notification": row.pk})
     row.refresh_from_db()
     assert row.status in {"queued", "skipped"} and row.attempts <= 1  # program 999 is gone: skipped on send
 
@@ -314,7 +318,7 @@ def optional_mail_with_unsubscribe(hr):
 def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
     from django.test import Client
 
-    from mentoring.notifications import preferences_of
+    from notifications.services import preferences_of
 
     message, junior = optional_mail_with_unsubscribe(hr)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -322,18 +326,18 @@ def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
     mail_client = Client(enforce_csrf_checks=True)  # a mail provider: no session, no CSRF cookie
     page = mail_client.get(path)
     assert page.status_code == 200 and "Switch these e-mails off?" in page.content.decode()
-    assert K.MEETING_REMINDER not in preferences_of(junior)  # opening the link (or a link scanner) changes nothing
+    assert MEETING_REMINDER not in preferences_of(junior)  # opening the link (or a link scanner) changes nothing
     response = mail_client.post(path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    assert K.MEETING_REMINDER in preferences_of(junior)
-    assert mail_client.post(reverse("mentoring:unsubscribe", args=["forged"]), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
-    assert mail_client.post(reverse("mentoring:unsubscribe", args=[unsubscribe_token(junior, K.MATCH_OFFERED)])).status_code == 404
+    assert MEETING_REMINDER in preferences_of(junior)
+    assert mail_client.post(reverse("notifications:unsubscribe", args=["forged"]), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
+    assert mail_client.post(reverse("notifications:unsubscribe", args=[unsubscribe_token(junior, MATCH_OFFERED)])).status_code == 404
 
 
 def test_essential_mails_offer_no_one_click_unsubscribe(hr, django_capture_on_commit_callbacks):
     program, ((junior, senior),) = confirmed_pairs(hr)
     match = Match.objects.get(program=program)
-    row = Notification.objects.create(recipient=junior, kind=K.MATCH_CONFIRMED, dedupe_key="essential-headers", context={"match_id": match.pk})
+    row = Notification.objects.create(recipient=junior, kind=MATCH_CONFIRMED, dedupe_key="essential-headers", context={"match_id": match.pk})
     mail.outbox.clear()
     assert notification_send(row.pk) == "sent"
     (message,) = mail.outbox
@@ -346,13 +350,13 @@ def test_other_pages_still_refuse_posts_without_csrf_token(junior):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(junior)
-    assert client.post(reverse("mentoring:notification_preferences"), {"enabled": []}).status_code == 403
+    assert client.post(reverse("notifications:preferences"), {"enabled": []}).status_code == 403
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1.5", "-1", "9" * 30, "424242"])
 def test_resending_with_a_malformed_id_changes_nothing_and_says_why(hr_client, junior, value):
-    row = Notification.objects.create(recipient=junior, kind=K.PHASE_CHANGE, dedupe_key="f2", context={"program_id": 999, "status": "active"}, status="failed", attempts=5)
-    response = hr_client.post(reverse("mentoring:notifications"), {"notification": value}, follow=True)
+    row = Notification.objects.create(recipient=junior, kind=PHASE_CHANGE, dedupe_key="f2", context={"program_id": 999, "status": "active"}, status="failed", attempts=5)
+    response = hr_client.post(reverse("notifications:outbox"), {"notification": value}, follow=True)
     assert response.status_code == 200
     assert "Choose an e-mail to resend." in response.content.decode()
     row.refresh_from_db()
@@ -361,10 +365,10 @@ def test_resending_with_a_malformed_id_changes_nothing_and_says_why(hr_client, j
 
 
 def test_outbox_never_names_who_was_reminded_to_check_in_or_answer_the_survey(hr_client, junior, senior):
-    Notification.objects.create(recipient=junior, kind=K.CHECKIN_DUE, dedupe_key="c1", context={}, status="failed", last_error=f"SMTPRecipientsRefused: {{'{junior.email}': (550, b'mailbox full')}}")
-    Notification.objects.create(recipient=junior, kind=K.SURVEY_REMINDER, dedupe_key="s1", context={}, status="sent")
-    Notification.objects.create(recipient=senior, kind=K.MEETING_REMINDER, dedupe_key="m1", context={}, status="sent")
-    page = hr_client.get(reverse("mentoring:notifications")).content.decode()
+    Notification.objects.create(recipient=junior, kind=CHECKIN_DUE, dedupe_key="c1", context={}, status="failed", last_error=f"SMTPRecipientsRefused: {{'{junior.email}': (550, b'mailbox full')}}")
+    Notification.objects.create(recipient=junior, kind=SURVEY_REMINDER, dedupe_key="s1", context={}, status="sent")
+    Notification.objects.create(recipient=senior, kind=MEETING_REMINDER, dedupe_key="m1", context={}, status="sent")
+    page = hr_client.get(reverse("notifications:outbox")).content.decode()
     assert junior.get_full_name() not in page and junior.email not in page and page.count("a participant") == 2
     assert senior.get_full_name() in page  # other mails still say who they went to
     assert "Resend" in page  # a failed reminder can still be resent, without a name
@@ -379,7 +383,7 @@ def test_weekly_digest_goes_only_to_coordinators_who_may_act_as_hr(hr, hr_withou
     hr_coordinator_grant(user=departed)
     program.coordinators.add(hr_without_mfa, departed)
     # Queued while still a coordinator, then left the company before it was sent.
-    Notification.objects.create(recipient=departed, kind=K.HR_DIGEST, dedupe_key="old-digest", context={"program_id": program.pk}, program=program)
+    Notification.objects.create(recipient=departed, kind=HR_DIGEST, dedupe_key="old-digest", context={"program_id": program.pk}, program=program)
     departed.is_active = False
     departed.save()
     departed.groups.remove(*departed.groups.filter(name=HR_GROUP_NAME))

@@ -1,4 +1,4 @@
-"""Notification sweep benchmark: `python -m mentoring.bench_sweep [--reminders 10000]`.
+"""Notification sweep benchmark: `python -m portal.bench_sweep [--reminders 10000]`.
 
 Builds, in a throw-away SQLite database, one program whose pairs have meetings starting
 within 24 hours (two participants each, so N/2 meetings give N due reminders), then
@@ -34,8 +34,9 @@ def main() -> None:
         from django.utils import timezone
 
         from matching.models import Match, MatchMember
-        from mentoring.models import Notification, User
-        from mentoring.sweep import notifications_sweep
+        from mentoring.models import User
+        from notifications.models import Notification
+        from notifications.sweep import notifications_sweep
         from programs.models import Program
         from sessions.models import Meeting
 

@@ -10,8 +10,7 @@ from django.test.utils import override_settings
 from mentoring.models import User
 from mentoring.services import hr_coordinator_grant, people_import_apply
 from mentoring.spreadsheet import write_csv
-
-from .seed_demo_program import seed_demo_program
+from portal.demo import seed_demo_program
 
 DEMO_PASSWORD = "mentoring-demo-2026"
 HR_EMAIL = "hr@example.com"

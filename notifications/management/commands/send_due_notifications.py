@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from mentoring.sweep import notifications_sweep
+from notifications.sweep import notifications_sweep
 
 
 class Command(BaseCommand):

@@ -1,15 +1,20 @@
 """The one place e-mails are built. Each kind is three templates under templates/emails/:
 `<name>-subject.txt`, `<name>.txt` and `<name>.html`, rendered in the recipient's language
-and time zone. Sending goes through the outbox (`mentoring.notifications`).
+and time zone. Sending goes through the outbox (`notifications.services`); what each kind
+says comes from the builder its app registered (`notifications.registry`).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+
+from . import registry
 
 
 def absolute_url(path: str) -> str:
@@ -40,3 +45,32 @@ def build_email(*, to, template: str, context: dict, attachments: list[tuple[str
         message.attach(filename, content, mimetype)
     return message
 
+
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(user, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def render(notification) -> EmailMultiAlternatives | None:
+    """Build the mail from ids at send time; None when what it was about is gone."""
+    kind = registry.kind(notification.kind)
+    built = kind.build(notification)
+    if built is None:
+        return None
+    context, attachments = built
+    user = notification.recipient
+    preferences = absolute_url(reverse("notifications:preferences"))
+    if kind.essential:
+        headers = {"List-Unsubscribe": f"<{preferences}>"}
+    else:
+        link = absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind.key)]))
+        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        context["unsubscribe_url"] = link
+    context["preferences_url"] = preferences
+    context["essential"] = kind.essential
+    message = build_email(to=user, template=kind.template_name, context=context, attachments=attachments)
+    message.extra_headers.update(headers)
+    return message

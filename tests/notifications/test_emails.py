@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 
 from matching.models import Match
-from mentoring.emails import build_email
-from mentoring.models import Notification
-from mentoring.notifications import notification_send
+from notifications.emails import build_email
+from notifications.models import Notification
+from notifications.services import notification_send
 from programs.models import Program
 from tests.sessions.conftest import confirmed_pairs
 
@@ -26,7 +26,7 @@ def offered_mail_for(hr, *, program_name: str, partner_name: str, recipient_name
     junior.first_name = recipient_name
     junior.save(update_fields=["first_name"])
     match = Match.objects.get(program=program)
-    row = Notification.objects.create(recipient=junior, kind=Notification.Kind.MATCH_OFFERED, dedupe_key="offer-test", context={"match_id": match.pk})
+    row = Notification.objects.create(recipient=junior, kind="match_offered", dedupe_key="offer-test", context={"match_id": match.pk})
     mail.outbox.clear()
     assert notification_send(row.pk) == "sent"
     (message,) = mail.outbox

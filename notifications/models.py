@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+
+
+class Notification(models.Model):
+    """One e-mail in the outbox. The dedupe key makes creating it idempotent; the row holds
+    ids and plain facts only, never confidential content (the mail is rendered at send time).
+    Its kind is one an app registered (`notifications.registry`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (no longer relevant)")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30, choices=registry.kind_choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    context = models.JSONField(default=dict)
+    # A string reference, not an import: the outbox lists mails per program, but the
+    # notifications app sits below programs and imports no feature app.
+    program = models.ForeignKey("programs.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "mentoring_notification"  # moved from the mentoring app with its data
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mentoring_n_status_653851_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+    @property
+    def recipient_hidden_from_hr(self) -> bool:
+        """See `NotificationKind.recipient_hidden_from_hr`."""
+        return registry.kind(self.kind).recipient_hidden_from_hr
+
+
+class EmailPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference")
+    disabled_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "mentoring_emailpreference"  # moved from the mentoring app with its data
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"

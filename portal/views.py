@@ -1,0 +1,41 @@
+"""The pages that gather what every app has for the signed-in person."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from evaluation.selectors import todo_for
+from matching.selectors import matches_visible_to
+from mentoring.selectors import profile_for
+from programs import selectors as program_selectors
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    portal = {
+        "todos": todo_for(request.user),
+        "matches": matches_visible_to(request.user),
+        "invitations": program_selectors.invitations_for(request.user),
+        "applications": program_selectors.applications_of(request.user),
+        "open_programs": program_selectors.programs_open_to(request.user),
+    }
+    return render(request, "portal/home.html", {"person": profile_for(request.user), "portal": portal})
+
+
+@login_required
+@require_GET
+def my_programs(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/programs.html",
+        {
+            "open_programs": program_selectors.programs_open_to(request.user),
+            "invitations": program_selectors.invitations_for(request.user),
+            "applications": program_selectors.applications_of(request.user),
+            "matches": matches_visible_to(request.user),
+        },
+    )
