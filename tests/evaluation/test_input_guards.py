@@ -15,7 +15,7 @@ from evaluation.services import (
     survey_for,
     survey_open,
 )
-from tests.evaluation.test_evaluation import active, evaluating
+from tests.evaluation.helpers import active, evaluating
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from evaluation.selectors import dashboard, pair_health, survey_results
 from evaluation.services import checkin_submit, survey_close, survey_for, survey_open
 from programs.models import Program
 from programs.services import program_transition
-from tests.evaluation.test_evaluation import active, answer, evaluating
+from tests.evaluation.helpers import active, answer, evaluating
 
 pytestmark = pytest.mark.django_db
 

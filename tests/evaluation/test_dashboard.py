@@ -1,0 +1,75 @@
+"""HR's dashboard: its numbers on a known fixture, its CSV exports, its cost, and the pair actions."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation.selectors import dashboard, pair_health
+from evaluation.services import checkin_submit
+from matching.models import Match
+from sessions.models import Meeting
+from tests.evaluation.helpers import active
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_numbers_on_a_known_fixture_and_csv_matches(hr_client, hr):
+    program, people = active(hr, pairs=3)
+    (j1, s1), (j2, s2), (j3, s3) = people
+    for user, pulse in ((j1, 4), (s1, 5), (j2, 2), (s2, 3)):
+        checkin_submit(program=program, user=user, pulse=pulse, meetings_as_planned=True)
+    assert dashboard(program).checkin_trend == [(1, None, 4, "month in progress")]  # still moving: nothing to subtract from
+    month_two = timezone.make_aware(datetime.datetime.combine(program.start_date + datetime.timedelta(days=40), datetime.time(12)))
+    with time_machine.travel(month_two, tick=False):
+        Meeting.objects.filter(match__members__user=j1, kind="kickoff").update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
+        board = dashboard(program)
+        assert board.funnel == [("invited", 0), ("applied", 6), ("accepted", 6), ("matched", 6), ("confirmed", 6)]
+        assert board.checkin_trend == [(1, 3.5, 4, "")]
+        assert board.meetings.months[0].held == 1
+        hr_client.force_login(hr)  # the session from 40 days ago has expired
+        url = reverse("evaluation:dashboard", args=[program.pk])
+        rows = list(csv.reader(io.StringIO(hr_client.get(url, {"csv": "funnel"}).content.decode())))
+        assert rows == [["stage", "people"], ["invited", "0"], ["applied", "6"], ["accepted", "6"], ["matched", "6"], ["confirmed", "6"]]
+        rows = list(csv.reader(io.StringIO(hr_client.get(url, {"csv": "checkins"}).content.decode())))
+        assert rows[1] == ["1", "3.5", "4", ""]
+        page = hr_client.get(url).content.decode()
+        assert "3.5/5" in page and "low pulse (1 or 2) in this pair" in page
+        assert hr_client.get(url, {"print": "1"}).status_code == 200
+        assert hr_client.get(url, {"csv": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize("pairs", [1, 6])
+def test_dashboard_costs_fixed_queries(hr_client, hr, pairs, django_assert_max_num_queries):
+    program, people = active(hr, pairs=pairs)
+    for junior, _senior in people:
+        checkin_submit(program=program, user=junior, pulse=3, meetings_as_planned=True)
+    with django_assert_max_num_queries(40):
+        assert hr_client.get(reverse("evaluation:dashboard", args=[program.pk])).status_code == 200
+
+
+def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
+    from notifications.models import Notification
+    from notifications.sweep import notifications_sweep
+
+    program, ((junior, senior),) = active(hr)
+    match = Match.objects.get(program=program)
+    checkin_submit(program=program, user=junior, pulse=1, meetings_as_planned=False, flags=["no_time"])
+    assert pair_health(program)[0].reasons
+    hr_client.post(reverse("evaluation:pair_action", args=[program.pk, match.pk]), {"action": "pause"})
+    match.refresh_from_db()
+    assert match.status == "paused" and pair_health(program)[0].reasons == []
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    Meeting.objects.filter(pk=kickoff.pk).update(status="scheduled", starts_at=timezone.now() + datetime.timedelta(hours=5))
+    with time_machine.travel(timezone.now(), tick=False):
+        notifications_sweep()
+    assert not Notification.objects.filter(kind="meeting_reminder").exists()  # paused: no reminders
+    hr_client.post(reverse("evaluation:pair_action", args=[program.pk, match.pk]), {"action": "resume"})
+    match.refresh_from_db()
+    assert match.status == "confirmed"
+    client_page = hr_client.get(reverse("evaluation:dashboard", args=[program.pk])).content.decode()
+    assert "Pause" in client_page
