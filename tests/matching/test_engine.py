@@ -142,6 +142,6 @@ def test_groups_are_optimal_on_small_instances(seed):
 
 
 def test_group_limits_are_checked():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid group limits"):
         GroupLimits(juniors_min=5, juniors_max=4)
     assert solve_groups(np.ones((2, 1)), np.ones((2, 1), bool), GroupLimits()).groups == []

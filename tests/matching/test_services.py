@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from matching.models import Match, MatchRun, PairRule
+from matching.models import Match, MatchingConfig, MatchRun, PairRule
 from matching.services import (
     config_update,
     match_create_manual,
@@ -195,9 +195,9 @@ def test_only_members_answer_and_only_offered_matches(cohort, hr):
     with pytest.raises(ValidationError, match="nothing to answer"):
         match_respond(match=match, user=people["dev"], accept=True)  # not offered yet
     matches_approve(program=program, by=hr)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="This match is not yours"):
         match_respond(match=match, user=people["designer"], accept=True)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="This match is not yours"):
         match_respond(match=match, user=hr, accept=True)
     with pytest.raises(ValidationError, match="not been offered"):
         match_discard(match=match)
@@ -214,14 +214,15 @@ def test_matching_only_in_its_phase(hr):
 
 def test_bad_weights_are_refused(cohort):
     program, _people = cohort
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="At least one weight must be above zero"):
         config_update(program=program, weights={"topics": 0, "availability": 0, "chemistry": 0, "diversity": 0}, objective="participation", min_level_gap=10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'topics': \\['Weights are whole numbers from 0 to 100"):
         config_update(program=program, weights={"topics": 300}, objective="participation", min_level_gap=10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'topics': \\['Weights are whole numbers from 0 to 100"):
         config_update(program=program, weights={"topics": "lots"}, objective="participation", min_level_gap=10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'objective': \\['Unknown objective"):
         config_update(program=program, weights={"topics": 10}, objective="fastest", min_level_gap=10)
+    assert not MatchingConfig.objects.filter(program=program).exists()  # nothing half-saved
 
 
 def test_activation_needs_a_confirmed_match_and_reopening_needs_no_offers(cohort, hr):

@@ -27,6 +27,7 @@ def snapshot():
 
 
 def rejected(content: str) -> list[str]:
+    """The rejection's errors; every caller compares them to the exact errors expected."""
     before = snapshot()
     departments = Department.objects.count()
     with pytest.raises(PeopleImportRejected) as excinfo:

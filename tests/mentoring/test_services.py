@@ -55,7 +55,7 @@ def test_inactive_person_cannot_become_hr():
     user = UserFactory()
     user.is_active = False
     user.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="inactive person cannot become an HR coordinator"):
         hr_coordinator_grant(user=user)
     assert not user.groups.exists()
 
@@ -75,9 +75,9 @@ def test_profile_update_validates_timezone_and_language():
     profile_update(user=user, timezone_name="Asia/Tokyo", language="fr")
     user.refresh_from_db()
     assert (user.timezone, user.language) == ("Asia/Tokyo", "fr")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Nowhere/City is not a known time zone"):
         profile_update(user=user, timezone_name="Nowhere/City", language="en")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'language': \\[\"Value 'klingon' is not a valid choice"):
         profile_update(user=user, timezone_name="UTC", language="klingon")
     user.refresh_from_db()
     assert (user.timezone, user.language) == ("Asia/Tokyo", "fr")

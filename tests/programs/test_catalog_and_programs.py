@@ -98,26 +98,26 @@ def test_defaults_follow_the_source(hr):
 
 
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("data", "field", "message"),
     [
-        ({"min_meeting_minutes": 20}, "min_meeting_minutes"),
-        ({"junior_max_level": 50, "senior_min_level": 50}, "senior_min_level"),
-        ({"group_juniors_min": 5, "group_juniors_max": 4}, "group_juniors_max"),
-        ({"group_seniors_min": 3, "group_seniors_max": 2}, "group_seniors_max"),
-        ({"length_months": 0}, "length_months"),
-        ({"name": ""}, "name"),
+        ({"min_meeting_minutes": 20}, "min_meeting_minutes", "greater than or equal to 30"),
+        ({"junior_max_level": 50, "senior_min_level": 50}, "senior_min_level", "start above the highest junior level"),
+        ({"group_juniors_min": 5, "group_juniors_max": 4}, "group_juniors_max", "most juniors per group cannot be below the fewest"),
+        ({"group_seniors_min": 3, "group_seniors_max": 2}, "group_seniors_max", "most seniors per group cannot be below the fewest"),
+        ({"length_months": 0}, "length_months", "greater than or equal to 1"),
+        ({"name": ""}, "name", "cannot be blank"),
     ],
 )
-def test_bad_program_settings_are_refused_and_nothing_is_saved(hr, data, field):
-    with pytest.raises(ValidationError) as excinfo:
+def test_bad_program_settings_are_refused_and_nothing_is_saved(hr, data, field, message):
+    with pytest.raises(ValidationError, match=message) as excinfo:
         program_create(created_by=hr, data={"name": "P", "goal": "G", **data})
-    assert field in excinfo.value.message_dict
+    assert any(message in text for text in excinfo.value.message_dict[field])
     assert not Program.objects.exists()
 
 
 def test_database_refuses_meetings_under_30_minutes(hr):
     program = program_create(created_by=hr, data={"name": "P", "goal": "G"})
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="program_min_meeting_30"), transaction.atomic():
         Program.objects.filter(pk=program.pk).update(min_meeting_minutes=29)
 
 

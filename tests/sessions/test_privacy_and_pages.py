@@ -294,7 +294,7 @@ def test_the_mfa_rule_holds_in_services_too(hr_without_mfa, pair):
 
     program, match, junior, senior = pair
     session = Meeting.objects.get(program=program, match=None, month=3)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="scheduled by the coordinators"):
         meeting_propose_times(meeting=session, by=hr_without_mfa, options=[soon(20)], duration_minutes=90)
 
 
