@@ -92,7 +92,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "bootstrap",  # Bootstrap 5 CSS/JS from the pinned django-bootstrap-static package
     # The project's apps, in layers: each imports only those above it in this list.
     "mentoring.apps.MentoringConfig",
@@ -119,7 +118,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
