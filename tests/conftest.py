@@ -30,6 +30,18 @@ def pytest_report_header(config):
     return f"browser tests: SKIPPED — no Chromium at {CHROMIUM} (apt-get install -y chromium)"
 
 
+def pytest_collection_modifyitems(config, items):
+    # Benchmarks (~60 s each) run only when the -m expression names them (`make bench`,
+    # `pytest -m bench`). Deselected, not skipped, so FAIL_ON_SKIP runs stay green and any
+    # other -m (`-m "not browser"`) still leaves them out.
+    if "bench" in (config.getoption("markexpr") or ""):
+        return
+    benches = [item for item in items if item.get_closest_marker("bench")]
+    if benches:
+        config.hook.pytest_deselected(items=benches)
+        items[:] = [item for item in items if not item.get_closest_marker("bench")]
+
+
 _skipped: list[str] = []
 
 
