@@ -51,7 +51,7 @@ def _digest(notification):
     program = Program.objects.filter(pk=notification.context.get("program_id")).first()
     if program is None or not notification.recipient.is_hr_coordinator:
         return None  # gone, or no longer someone who may read HR's facts
-    facts = meeting_facts(program)
+    facts = meeting_facts(program=program)
     week_ago = timezone.now() - datetime.timedelta(days=7)
     return {
         "program": program,
@@ -69,16 +69,16 @@ def _digest(notification):
 def checkin_reminders(now: datetime.datetime) -> list[Message]:
     """From day 7 of each program month, to confirmed pairs' members who have not checked in."""
     from .models import CheckIn
-    from .services import participants, program_month
+    from .selectors import participants, program_month
 
     messages = []
     today = now.date()
     for program in Program.objects.filter(status=Program.Status.ACTIVE).exclude(start_date=None):
-        month = program_month(program, today)
+        month = program_month(program=program, today=today)
         if (today - (program.start_date + relativedelta(months=month - 1))).days < CHECKIN_FROM_DAY:
             continue
         done = set(CheckIn.objects.filter(program=program, month=month).values_list("user_id", flat=True))
-        for member in participants(program):
+        for member in participants(program=program):
             if member.match.status == Match.Status.CONFIRMED and member.user_id not in done:
                 messages.append(Message(member.user_id, CHECKIN_DUE, f"checkin-due:{program.pk}:{month}:{member.user_id}", {"program_id": program.pk}, program.pk))
     return messages
@@ -87,12 +87,12 @@ def checkin_reminders(now: datetime.datetime) -> list[Message]:
 def survey_reminders(now: datetime.datetime) -> list[Message]:
     """Five days after the survey opened, to whoever has not answered."""
     from .models import Response, Survey
-    from .services import participants
+    from .selectors import participants
 
     messages = []
     for survey in Survey.objects.filter(status=Survey.Status.OPEN, opened_at__lte=now - datetime.timedelta(days=5)).select_related("program"):
         answered = set(Response.objects.filter(survey=survey).values_list("user_id", flat=True))
-        for member in participants(survey.program):
+        for member in participants(program=survey.program):
             if member.user_id not in answered:
                 messages.append(Message(member.user_id, SURVEY_REMINDER, f"survey-reminder:{survey.pk}:{member.user_id}", {"program_id": survey.program_id}, survey.program_id))
     return messages

@@ -12,22 +12,52 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
+from mentoring.models import User
 from programs.models import Application, Program, Role, Topic
 from programs.selectors import category_mix
 from sessions.models import Meeting, SessionLog
 from sessions.selectors import meeting_facts
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Survey
-from .services import program_month
 
 MIN_GROUP = 3
 LOW_PULSE = 2  # "low pulse (1 or 2) in this pair"
 ROLES = (Role.JUNIOR, Role.SENIOR)
+PARTICIPATING = [Match.Status.CONFIRMED, Match.Status.ENDED]
+
+
+def program_month(*, program: Program, today: datetime.date | None = None) -> int:
+    """Which month of the program `today` falls in (1-based, clamped to the program)."""
+    today = today or timezone.localdate()
+    start = program.start_date or today
+    months = relativedelta(today, start).months + 12 * relativedelta(today, start).years + 1
+    return max(1, min(program.length_months, months))
+
+
+def membership(*, program: Program, user: User) -> MatchMember | None:
+    """`user`'s place in a confirmed (or ended) pair of `program`, the latest one; None if none."""
+    return (
+        MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING, user=user)
+        .select_related("match")
+        .order_by("-match__confirmed_at")
+        .first()
+    )
+
+
+def participants(*, program: Program) -> list[MatchMember]:
+    """Everyone in a confirmed (or ended) pair of `program`, with their user and match."""
+    return list(MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING).select_related("user", "match").order_by("user_id").distinct())
+
+
+def survey_for(*, program: Program) -> Survey | None:
+    """The program's end-of-program survey, prepared when the program moved to evaluating."""
+    return Survey.objects.filter(program=program).first()
 
 
 @dataclass
@@ -43,7 +73,7 @@ class PairHealth:
         return bool(self.reasons)
 
 
-def pair_health(program: Program, now: datetime.datetime | None = None) -> list[PairHealth]:
+def pair_health(*, program: Program, now: datetime.datetime | None = None) -> list[PairHealth]:
     """Every confirmed pair with its at-risk reasons and its celebrated milestones.
 
     A fixed number of queries: meetings, logs, check-ins and HR notes are loaded per program.
@@ -105,7 +135,7 @@ def pair_health(program: Program, now: datetime.datetime | None = None) -> list[
     return result
 
 
-def health_badge(pairs: list[PairHealth]) -> str:
+def health_badge(*, pairs: list[PairHealth]) -> str:
     if not pairs:
         return "none"
     share = sum(p.at_risk for p in pairs) / len(pairs)
@@ -141,7 +171,7 @@ def _aggregate(question: Question, values: list, topic_names: dict[int, str], *,
     return aggregate
 
 
-def survey_breakdown(survey: Survey) -> dict[str | None, list[Aggregate]]:
+def survey_breakdown(*, survey: Survey) -> dict[str | None, list[Aggregate]]:
     """Every question's aggregate for everyone (key None) and for each role, as HR may see them.
 
     The one place the survey's privacy rules live; the dashboard, its CSV exports and the printed
@@ -175,13 +205,13 @@ def survey_breakdown(survey: Survey) -> dict[str | None, list[Aggregate]]:
     return breakdown
 
 
-def survey_results(survey: Survey, *, role: str | None = None) -> list[Aggregate]:
+def survey_results(*, survey: Survey, role: str | None = None) -> list[Aggregate]:
     """One aggregate per question for everyone or for one role, suppression applied (see `survey_breakdown`)."""
-    breakdown = survey_breakdown(survey)
+    breakdown = survey_breakdown(survey=survey)
     return breakdown.get(role) or [Aggregate(question=a.question, respondents=0, hidden=True) for a in breakdown[None]]
 
 
-def by_key(results: list[Aggregate]) -> dict[str, Aggregate]:
+def by_key(*, results: list[Aggregate]) -> dict[str, Aggregate]:
     return {a.question.key: a for a in results if a.question.key}
 
 
@@ -207,20 +237,20 @@ class Dashboard:
         return max((n for _stage, n in self.funnel), default=0) or 1
 
 
-def pulse_average(program: Program, month: int, pulses: list[int]) -> tuple[float | None, int, str]:
+def pulse_average(*, program: Program, month: int, pulses: list[int]) -> tuple[float | None, int, str]:
     """A month's average pulse, its number of check-ins and, when hidden, why.
 
     Shown only once the month is over (no check-in can change it any more, so no later figure
     can be subtracted from an earlier one) and when at least MIN_GROUP people checked in.
     """
-    if program.status == Program.Status.ACTIVE and month >= program_month(program):
+    if program.status == Program.Status.ACTIVE and month >= program_month(program=program):
         return None, len(pulses), _("month in progress")
     if len(pulses) < MIN_GROUP:
         return None, len(pulses), _("hidden (under 3)")
     return round(sum(pulses) / len(pulses), 2), len(pulses), ""
 
 
-def dashboard(program: Program) -> Dashboard:
+def dashboard(*, program: Program) -> Dashboard:
     applications = program.applications.aggregate(
         applied=Count("pk"), accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED))
     )
@@ -233,31 +263,31 @@ def dashboard(program: Program) -> Dashboard:
         ("matched", matched),
         ("confirmed", confirmed),
     ]
-    pairs = pair_health(program)
+    pairs = pair_health(program=program)
     one_way = sum(1 for p in pairs if "one-way street: not both sides share and learn" in p.reasons)
     logged = SessionLog.objects.filter(meeting__match__program=program, held=True).values("meeting__match_id").distinct().count()
     two_way_share = round(100 * (logged - one_way) / logged) if logged else None
     pulses: dict[int, list[int]] = defaultdict(list)
     for month, pulse in CheckIn.objects.filter(program=program).values_list("month", "pulse"):
         pulses[month].append(pulse)
-    trend = [(month, *pulse_average(program, month, values)) for month, values in sorted(pulses.items())]
+    trend = [(month, *pulse_average(program=program, month=month, pulses=values)) for month, values in sorted(pulses.items())]
     survey = Survey.objects.filter(program=program).first()
-    results = survey_breakdown(survey) if survey else {}
+    results = survey_breakdown(survey=survey) if survey else {}
     statuses = dict(Recommendation.Status.choices)
     counts = dict(program.recommendations.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return Dashboard(
         program=program,
         funnel=funnel,
-        meetings=meeting_facts(program),
+        meetings=meeting_facts(program=program),
         pairs=pairs,
-        badge=health_badge(pairs),
+        badge=health_badge(pairs=pairs),
         two_way_share=two_way_share,
         checkin_trend=trend,
-        mix=category_mix(list(program.curriculum.select_related("topic"))),
+        mix=category_mix(curriculum=list(program.curriculum.select_related("topic"))),
         results_released=bool(survey and survey.status == Survey.Status.CLOSED),
-        results_all=by_key(results.get(None, [])),
-        results_junior=by_key(results.get(Role.JUNIOR, [])),
-        results_senior=by_key(results.get(Role.SENIOR, [])),
+        results_all=by_key(results=results.get(None, [])),
+        results_junior=by_key(results=results.get(Role.JUNIOR, [])),
+        results_senior=by_key(results=results.get(Role.SENIOR, [])),
         recommendations=[(value, str(statuses[value]), counts.get(value, 0)) for value in statuses],
         survey=survey,
     )
@@ -269,7 +299,7 @@ class Todo:
     url: str
 
 
-def todo_for(user) -> list[Todo]:
+def todo_for(*, user) -> list[Todo]:
     """Pending check-ins and surveys for the portal home, in four queries."""
     from django.urls import reverse
 
@@ -286,7 +316,7 @@ def todo_for(user) -> list[Todo]:
     todos = []
     for member in members:
         program = member.match.program
-        if program.status == Program.Status.ACTIVE and member.match.status == Match.Status.CONFIRMED and (program.pk, program_month(program)) not in done:
+        if program.status == Program.Status.ACTIVE and member.match.status == Match.Status.CONFIRMED and (program.pk, program_month(program=program)) not in done:
             todos.append(Todo(_("Monthly check-in: %(name)s") % {"name": program.name}, reverse("evaluation:checkin", args=[program.pk])))
         if program.pk in open_surveys and program.pk not in answered:
             todos.append(Todo(_("End-of-program survey: %(name)s") % {"name": program.name}, reverse("evaluation:survey", args=[program.pk])))

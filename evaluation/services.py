@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import Match, MatchMember
+from matching.models import Match
 from mentoring.models import User
 from notifications.services import Message, notify_many
 from programs.models import Program, Topic, TopicCategory
@@ -19,8 +18,8 @@ from programs.services import register_on_enter
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
 from .notifications import KUDOS, SURVEY_DUE
+from .selectors import membership, participants, program_month
 
-PARTICIPATING = [Match.Status.CONFIRMED, Match.Status.ENDED]
 # Free text has limits even where the column has none (SQLite enforces no length at all, and a
 # CharField's max_length would surface on PostgreSQL as a server error instead of a message).
 COMMENT_LIMIT = 2000
@@ -49,23 +48,6 @@ def _whole_number(raw: object) -> int | None:
         return None
 
 
-def program_month(program: Program, today: datetime.date | None = None) -> int:
-    """Which month of the program `today` falls in (1-based, clamped to the program)."""
-    today = today or timezone.localdate()
-    start = program.start_date or today
-    months = relativedelta(today, start).months + 12 * relativedelta(today, start).years + 1
-    return max(1, min(program.length_months, months))
-
-
-def membership(program: Program, user: User) -> MatchMember | None:
-    return (
-        MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING, user=user)
-        .select_related("match")
-        .order_by("-match__confirmed_at")
-        .first()
-    )
-
-
 # --- check-ins ---------------------------------------------------------------------------------
 @transaction.atomic
 def checkin_submit(
@@ -73,7 +55,7 @@ def checkin_submit(
 ) -> CheckIn:
     if program.status != Program.Status.ACTIVE:
         raise ValidationError(_("Check-ins are open while the program is active."))
-    member = membership(program, user)
+    member = membership(program=program, user=user)
     if member is None or member.match.status != Match.Status.CONFIRMED:
         raise PermissionDenied(_("Check-ins are for people in a confirmed pair of this program."))
     flags = sorted(set(flags))
@@ -85,7 +67,7 @@ def checkin_submit(
     errors = _length_errors(comment=(comment, COMMENT_LIMIT))
     if errors:
         raise ValidationError(errors)
-    month = program_month(program)
+    month = program_month(program=program)
     if CheckIn.objects.filter(program=program, user=user, month=month).exists():
         raise ValidationError(_("You have already checked in this month. Thank you!"))
     return CheckIn.objects.create(
@@ -129,7 +111,8 @@ BUILT_IN = [
 ]
 
 
-def survey_for(program: Program) -> Survey:
+def survey_prepare(*, program: Program) -> Survey:
+    """The program's survey with the built-in questions, created on first call."""
     survey, created = Survey.objects.get_or_create(program=program)
     if created:
         Question.objects.bulk_create(
@@ -140,7 +123,7 @@ def survey_for(program: Program) -> Survey:
 
 @register_on_enter(Program.Status.EVALUATING)
 def _prepare_survey(program: Program) -> None:
-    survey_for(program)
+    survey_prepare(program=program)
 
 
 def question_add(*, survey: Survey, kind: str, text: str, choices: Iterable[str] = (), required: bool = True) -> Question:
@@ -160,10 +143,6 @@ def question_add(*, survey: Survey, kind: str, text: str, choices: Iterable[str]
     return Question.objects.create(survey=survey, order=last + 10, kind=kind, text=text.strip(), choices=choices, required=required)
 
 
-def participants(program: Program) -> list[MatchMember]:
-    return list(MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING).select_related("user", "match").order_by("user_id").distinct())
-
-
 @transaction.atomic
 def survey_open(*, survey: Survey, by: User) -> Survey:
     if survey.program.status != Program.Status.EVALUATING:
@@ -172,7 +151,7 @@ def survey_open(*, survey: Survey, by: User) -> Survey:
         raise ValidationError(_("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()})
     survey.status, survey.opened_at = Survey.Status.OPEN, timezone.now()
     survey.save(update_fields=["status", "opened_at"])
-    people = {m.user_id for m in participants(survey.program)}
+    people = {m.user_id for m in participants(program=survey.program)}
     notify_many(Message(uid, SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
     return survey
 
@@ -233,7 +212,7 @@ def response_submit(*, survey: Survey, user: User, answers: Mapping[int, object]
     survey = Survey.objects.select_for_update().select_related("program").get(pk=survey.pk)  # no answer slips in after closing
     if survey.status != Survey.Status.OPEN:
         raise ValidationError(_("The survey is not open."))
-    member = next((m for m in participants(survey.program) if m.user_id == user.pk), None)
+    member = next((m for m in participants(program=survey.program) if m.user_id == user.pk), None)
     if member is None:
         raise PermissionDenied(_("The survey is for the program's participants."))
     if Response.objects.filter(survey=survey, user=user).exists():
@@ -247,7 +226,7 @@ def response_submit(*, survey: Survey, user: User, answers: Mapping[int, object]
 # --- recommendations ---------------------------------------------------------------------------
 def recommendation_submit(*, program: Program, by: User, title: str, description: str, area: str, expected_impact: str, coauthors: Iterable[User] = ()) -> Recommendation:
     """Juniors propose (alone or with their senior); any participant may co-author."""
-    member = membership(program, by)
+    member = membership(program=program, user=by)
     if member is None:
         raise PermissionDenied(_("Recommendations come from the program's participants."))
     if program.status not in {Program.Status.ACTIVE, Program.Status.EVALUATING}:
@@ -264,7 +243,7 @@ def recommendation_submit(*, program: Program, by: User, title: str, description
     errors.update(_length_errors(title=(title, Recommendation._meta.get_field("title").max_length), description=(description, TEXT_LIMIT)))
     if errors:
         raise ValidationError(errors)
-    allowed = {m.user_id for m in participants(program)}
+    allowed = {m.user_id for m in participants(program=program)}
     co = [u for u in coauthors if u.pk in allowed and u.pk != by.pk]
     recommendation = Recommendation.objects.create(
         program=program, title=title.strip(), description=description.strip(), area=area, expected_impact=expected_impact, created_by=by

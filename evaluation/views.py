@@ -27,7 +27,7 @@ from .models import Challenge, CheckIn, Question, Recommendation, Survey
 
 def _participant_program(request: HttpRequest, pk: int) -> Program:
     program = get_object_or_404(Program, pk=pk)
-    if services.membership(program, request.user) is None:
+    if selectors.membership(program=program, user=request.user) is None:
         raise Http404
     return program
 
@@ -51,8 +51,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for checking in."))
             return redirect("portal:home")
-    done = CheckIn.objects.filter(program=program, user=request.user, month=services.program_month(program)).exists()
-    return render(request, "evaluation/checkin.html", {"program": program, "challenges": Challenge.choices, "done": done, "month": services.program_month(program)})
+    done = CheckIn.objects.filter(program=program, user=request.user, month=selectors.program_month(program=program)).exists()
+    return render(request, "evaluation/checkin.html", {"program": program, "challenges": Challenge.choices, "done": done, "month": selectors.program_month(program=program)})
 
 
 @login_required
@@ -97,14 +97,14 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             services.recommendation_submit(
                 program=program, by=request.user, title=request.POST.get("title", ""), description=request.POST.get("description", ""),
                 area=request.POST.get("area", ""), expected_impact=request.POST.get("expected_impact", ""),
-                coauthors=[m.user for m in services.participants(program) if str(m.user_id) in request.POST.getlist("coauthors")],
+                coauthors=[m.user for m in selectors.participants(program=program) if str(m.user_id) in request.POST.getlist("coauthors")],
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Recommendation submitted. Leadership's answer will appear here."))
             return redirect("evaluation:recommendations", pk=program.pk)
-    member = services.membership(program, request.user)
+    member = selectors.membership(program=program, user=request.user)
     partners = [m.user for m in member.match.members.select_related("user") if m.user_id != request.user.pk]
     board = program.recommendations.prefetch_related("authors").order_by("-created_at")
     return render(
@@ -119,7 +119,7 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 def journey(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's own story of the program, to keep."""
     program = _participant_program(request, pk)
-    member = services.membership(program, request.user)
+    member = selectors.membership(program=program, user=request.user)
     meetings = list(Meeting.objects.filter(match=member.match, status=Meeting.Status.HELD).select_related("topic").order_by("starts_at"))
     logs = {log.meeting_id: log for log in SessionLog.objects.filter(meeting__in=meetings, author=request.user)}
     entries = [(meeting, logs.get(meeting.pk)) for meeting in meetings]
@@ -156,7 +156,7 @@ def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
-    board = selectors.dashboard(program)
+    board = selectors.dashboard(program=program)
     tables = dashboard_tables(board)
     table = request.GET.get("csv")
     if table:

@@ -9,20 +9,20 @@ from .models import Match, MatchMember, MatchRun, PairRule
 from .problem import held_user_ids
 
 
-def matches_of_program(program: Program) -> QuerySet[Match]:
+def matches_of_program(*, program: Program) -> QuerySet[Match]:
     members = MatchMember.objects.select_related("user", "user__department").order_by("role", "user__last_name")
     return program.matches.exclude(status=Match.Status.DISCARDED).prefetch_related(Prefetch("members", queryset=members)).order_by("status", "-score", "pk")
 
 
-def latest_run(program: Program) -> MatchRun | None:
+def latest_run(*, program: Program) -> MatchRun | None:
     return program.match_runs.select_related("created_by").first()
 
 
-def rules_of_program(program: Program) -> QuerySet[PairRule]:
+def rules_of_program(*, program: Program) -> QuerySet[PairRule]:
     return program.pair_rules.select_related("junior", "senior", "created_by")
 
 
-def free_people(program: Program) -> tuple[list[User], list[User]]:
+def free_people(*, program: Program) -> tuple[list[User], list[User]]:
     """Accepted juniors and seniors not in a proposed, offered or confirmed match."""
     held = held_user_ids(program)
     applications = program.applications.filter(status=Application.Status.ACCEPTED).exclude(user_id__in=held).select_related("user")
@@ -31,7 +31,7 @@ def free_people(program: Program) -> tuple[list[User], list[User]]:
     return sorted(juniors, key=lambda u: u.last_name), sorted(seniors, key=lambda u: u.last_name)
 
 
-def matches_visible_to(user: User) -> QuerySet[Match]:
+def matches_visible_to(*, user: User) -> QuerySet[Match]:
     """A participant's own matches that were offered to them (never proposals or others')."""
     members = MatchMember.objects.select_related("user", "user__department")
     return (
@@ -43,7 +43,7 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
     )
 
 
-def rather_not_partners(match: Match, user: User) -> list[str]:
+def rather_not_partners(*, match: Match, user: User) -> list[str]:
     """Names of the partners in `match` whom `user` listed as "rather not be matched with".
 
     For `user`'s own eyes on their offer: HR pairs and pins without seeing these lists, so

@@ -34,9 +34,9 @@ def _back(program: Program) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     config = services.config_for(program)
-    run = selectors.latest_run(program)
-    matches = list(selectors.matches_of_program(program))
-    free_juniors, free_seniors = selectors.free_people(program)
+    run = selectors.latest_run(program=program)
+    matches = list(selectors.matches_of_program(program=program))
+    free_juniors, free_seniors = selectors.free_people(program=program)
     free_ids = {u.pk for u in free_juniors} | {u.pk for u in free_seniors}
     unmatched = [row for row in (run.unmatched if run else []) if row["user_id"] in free_ids]
     by_status: dict[str, list[Match]] = {}
@@ -57,7 +57,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "unmatched": unmatched,
             "free_juniors": free_juniors,
             "free_seniors": free_seniors,
-            "rules": selectors.rules_of_program(program),
+            "rules": selectors.rules_of_program(program=program),
             "can_run": program.status in services.RUNNABLE,
         },
     )
@@ -189,7 +189,7 @@ def end(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_match(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        match = selectors.matches_visible_to(request.user).get(pk=pk)
+        match = selectors.matches_visible_to(user=request.user).get(pk=pk)
     except Match.DoesNotExist as exc:
         raise Http404 from exc
     form = AnswerForm(request.POST if request.method == "POST" else None)
@@ -205,5 +205,5 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("mentoring_sessions:pair", match_pk=match.pk)
     me = next(m for m in match.members.all() if m.user_id == request.user.pk)
     partners = [m for m in match.members.all() if m.user_id != request.user.pk]
-    rather_not = selectors.rather_not_partners(match, request.user) if match.status == Match.Status.APPROVED else []
+    rather_not = selectors.rather_not_partners(match=match, user=request.user) if match.status == Match.Status.APPROVED else []
     return render(request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form, "rather_not": rather_not})

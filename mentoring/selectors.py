@@ -26,6 +26,16 @@ def reporting_tree() -> ReportingTree:
     return ReportingTree(dict(User.objects.values_list("pk", "manager_id")))
 
 
+def in_reporting_chain(*, a: User | int, b: User | int) -> bool:
+    """Is either person the other's manager, directly or at any depth? One query.
+
+    For many pairs, build `reporting_tree()` once and call `in_same_chain`.
+    """
+    a_id = a if isinstance(a, int) else a.pk
+    b_id = b if isinstance(b, int) else b.pk
+    return reporting_tree().in_same_chain(a_id, b_id)
+
+
 def directory_people(*, search: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[User]:
     """People for the HR directory list, with what each row shows already joined."""
     people = User.objects.select_related("department", "manager").prefetch_related("groups")
@@ -52,7 +62,7 @@ def recent_people_imports(*, limit: int = 10) -> QuerySet[PeopleImport]:
     return PeopleImport.objects.select_related("uploaded_by")[:limit]
 
 
-def profile_for(user: User) -> User:
+def profile_for(*, user: User) -> User:
     """The signed-in person with what the home page shows about them."""
     return (
         User.objects.select_related("department", "manager", "manager__department")

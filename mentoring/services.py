@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from .models import HR_GROUP_NAME, Department, Level, PeopleImport, User
 from .people_import import COLUMNS, ImportPlan, PersonRow, plan_people_import
-from .selectors import reporting_tree
 from .spreadsheet import write_csv
 
 
@@ -48,16 +47,6 @@ def hr_coordinator_grant(*, user: User) -> None:
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-
-
-def in_reporting_chain(*, a: User | int, b: User | int) -> bool:
-    """Is either person the other's manager, directly or at any depth? One query.
-
-    For many pairs, build `selectors.reporting_tree()` once and call `in_same_chain`.
-    """
-    a_id = a if isinstance(a, int) else a.pk
-    b_id = b if isinstance(b, int) else b.pk
-    return reporting_tree().in_same_chain(a_id, b_id)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.profile_update(user=request.user, timezone_name=form.cleaned_data["timezone"], language=form.cleaned_data["language"])
         messages.success(request, _("Your preferences are saved."))
         return redirect("mentoring:profile")
-    return render(request, "mentoring/profile.html", {"form": form, "person": selectors.profile_for(request.user)})
+    return render(request, "mentoring/profile.html", {"form": form, "person": selectors.profile_for(user=request.user)})
 
 
 @login_required

@@ -29,6 +29,7 @@ from mentoring.models import User
 from . import registry
 from .emails import UNSUBSCRIBE_SALT, render
 from .models import EmailPreference, Notification
+from .selectors import preferences_of
 
 logger = logging.getLogger(__name__)
 S = Notification.Status
@@ -154,11 +155,6 @@ def notification_resend(*, notification: Notification) -> Notification:
 
 
 # --- preferences -------------------------------------------------------------------------------
-def preferences_of(user: User) -> set[str]:
-    preference = EmailPreference.objects.filter(user=user).first()
-    return set(preference.disabled_kinds) if preference else set()
-
-
 def preferences_update(*, user: User, disabled: Iterable[str]) -> EmailPreference:
     kinds = sorted({kind for kind in disabled if kind in registry.optional_keys()})  # essential kinds cannot be switched off
     preference, _created = EmailPreference.objects.update_or_create(user=user, defaults={"disabled_kinds": kinds})
@@ -172,5 +168,5 @@ def unsubscribe(token: str) -> tuple[User, str]:
     kind = data["k"]
     if kind not in registry.optional_keys():
         raise ValueError("essential messages cannot be unsubscribed")
-    preferences_update(user=user, disabled=preferences_of(user) | {kind})
+    preferences_update(user=user, disabled=preferences_of(user=user) | {kind})
     return user, kind

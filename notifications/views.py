@@ -16,7 +16,7 @@ from mentoring.access import hr_required
 from mentoring.models import User
 from mentoring.web import pk_from
 
-from . import registry, services
+from . import registry, selectors, services
 from .emails import UNSUBSCRIBE_SALT
 from .models import Notification
 
@@ -30,7 +30,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.preferences_update(user=request.user, disabled=[kind.key for kind in offered if kind.key not in enabled])
         messages.success(request, _("Your e-mail settings are saved."))
         return redirect("notifications:preferences")
-    disabled = services.preferences_of(request.user)
+    disabled = selectors.preferences_of(user=request.user)
     kinds = [(kind.key, kind.label, kind.key not in disabled) for kind in offered]
     essential = [kind.label for kind in registry.kinds() if kind.essential]
     return render(request, "notifications/preferences.html", {"kinds": kinds, "essential": essential})

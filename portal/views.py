@@ -17,13 +17,13 @@ from programs import selectors as program_selectors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     portal = {
-        "todos": todo_for(request.user),
-        "matches": matches_visible_to(request.user),
-        "invitations": program_selectors.invitations_for(request.user),
-        "applications": program_selectors.applications_of(request.user),
-        "open_programs": program_selectors.programs_open_to(request.user),
+        "todos": todo_for(user=request.user),
+        "matches": matches_visible_to(user=request.user),
+        "invitations": program_selectors.invitations_for(user=request.user),
+        "applications": program_selectors.applications_of(user=request.user),
+        "open_programs": program_selectors.programs_open_to(user=request.user),
     }
-    return render(request, "portal/home.html", {"person": profile_for(request.user), "portal": portal})
+    return render(request, "portal/home.html", {"person": profile_for(user=request.user), "portal": portal})
 
 
 @login_required
@@ -33,9 +33,9 @@ def my_programs(request: HttpRequest) -> HttpResponse:
         request,
         "portal/programs.html",
         {
-            "open_programs": program_selectors.programs_open_to(request.user),
-            "invitations": program_selectors.invitations_for(request.user),
-            "applications": program_selectors.applications_of(request.user),
-            "matches": matches_visible_to(request.user),
+            "open_programs": program_selectors.programs_open_to(user=request.user),
+            "invitations": program_selectors.invitations_for(user=request.user),
+            "applications": program_selectors.applications_of(user=request.user),
+            "matches": matches_visible_to(user=request.user),
         },
     )

@@ -35,7 +35,7 @@ def programs_for_hr() -> QuerySet[Program]:
     ).prefetch_related("coordinators")
 
 
-def program_for_hr(pk: int) -> Program:
+def program_for_hr(*, pk: int) -> Program:
     return (
         Program.objects.prefetch_related(
             "coordinators",
@@ -76,7 +76,7 @@ class Readiness:
         return _("Balanced: every accepted junior can be paired with a senior.")
 
 
-def readiness(program: Program) -> Readiness:
+def readiness(*, program: Program) -> Readiness:
     counts = program.applications.aggregate(
         accepted_juniors=Count("pk", filter=Q(role=Role.JUNIOR, status=Application.Status.ACCEPTED)),
         accepted_seniors=Count("pk", filter=Q(role=Role.SENIOR, status=Application.Status.ACCEPTED)),
@@ -104,7 +104,7 @@ class CategoryMix:
         return sum(self.counts.values())
 
 
-def category_mix(curriculum: list[CurriculumItem]) -> CategoryMix:
+def category_mix(*, curriculum: list[CurriculumItem]) -> CategoryMix:
     """The curriculum's topic categories, and the source's "only technology" warnings."""
     counts: dict[str, int] = {}
     for item in curriculum:
@@ -123,7 +123,7 @@ def category_mix(curriculum: list[CurriculumItem]) -> CategoryMix:
     return CategoryMix(counts=counts, warnings=warnings)
 
 
-def applications_for_review(program: Program, *, role: str = "", status: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[Application]:
+def applications_for_review(*, program: Program, role: str = "", status: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[Application]:
     applications = program.applications.select_related("user", "user__department", "decided_by").prefetch_related(
         Prefetch("topics", queryset=ApplicationTopic.objects.select_related("topic"))
     )
@@ -138,7 +138,7 @@ def applications_for_review(program: Program, *, role: str = "", status: str = "
     return applications.order_by("role", "user__last_name", "user__first_name", "pk")
 
 
-def application_for_review(program: Program, pk: int) -> Application:
+def application_for_review(*, program: Program, pk: int) -> Application:
     return (
         program.applications.select_related("user", "user__department", "user__manager", "decided_by", "invitation")
         .prefetch_related(Prefetch("topics", queryset=ApplicationTopic.objects.select_related("topic")))
@@ -146,11 +146,11 @@ def application_for_review(program: Program, pk: int) -> Application:
     )
 
 
-def invitations_of_program(program: Program) -> QuerySet[Invitation]:
+def invitations_of_program(*, program: Program) -> QuerySet[Invitation]:
     return program.invitations.select_related("user", "user__department", "invited_by").order_by("-created_at", "pk")
 
 
-def invitable_people(program: Program, *, search: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[User]:
+def invitable_people(*, program: Program, search: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[User]:
     """Active people eligible for either side who are not yet invited and have not applied."""
     people = (
         User.objects.filter(is_active=True)
@@ -169,7 +169,7 @@ def invitable_people(program: Program, *, search: str = "", department_id: int |
 
 
 # --- the participant's side ------------------------------------------------------------------
-def programs_open_to(user: User) -> QuerySet[Program]:
+def programs_open_to(*, user: User) -> QuerySet[Program]:
     """Programs recruiting now that this person may apply to (open call or invitation), not yet applied."""
     eligible = Q(junior_max_level__gte=user.level) | Q(senior_min_level__lte=user.level)
     reachable = Q(open_for_applications=True) | Q(invitations__user=user)
@@ -182,17 +182,17 @@ def programs_open_to(user: User) -> QuerySet[Program]:
     )
 
 
-def invitations_for(user: User) -> QuerySet[Invitation]:
+def invitations_for(*, user: User) -> QuerySet[Invitation]:
     return user.program_invitations.filter(status=Invitation.Status.PENDING, program__status=Program.Status.RECRUITING).select_related(
         "program", "invited_by"
     )
 
 
-def applications_of(user: User) -> QuerySet[Application]:
+def applications_of(*, user: User) -> QuerySet[Application]:
     return user.applications.select_related("program").order_by("-submitted_at")
 
 
-def program_visible_to(user: User, pk: int) -> Program:
+def program_visible_to(*, user: User, pk: int) -> Program:
     """A program's public framework page: for invitees, applicants, coordinators/HR, and
     everyone eligible while it has an open call. Others get Program.DoesNotExist (404)."""
     program = Program.objects.prefetch_related(Prefetch("curriculum", queryset=CurriculumItem.objects.select_related("topic"))).get(pk=pk)

@@ -32,7 +32,7 @@ def _meeting(notification):
     meeting = Meeting.objects.select_related("program").filter(pk=notification.context.get("meeting_id")).first()
     if meeting is None or not calendar.has_usable_time(meeting):
         return None  # gone, never scheduled, or a legacy time no calendar can hold
-    people = participants_of(meeting)
+    people = participants_of(meeting=meeting)
     attachments = []
     if notification.kind == MEETING_SCHEDULED:
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -58,7 +58,7 @@ def meeting_reminders(now: datetime.datetime) -> list[Message]:
     )
     messages = []
     for meeting in upcoming:
-        people = [m.user for m in meeting.match.members.all()] if meeting.match_id else participants_of(meeting)
+        people = [m.user for m in meeting.match.members.all()] if meeting.match_id else participants_of(meeting=meeting)
         kind = MEETING_SOON if meeting.starts_at <= now + datetime.timedelta(hours=1) else MEETING_REMINDER
         for person in people:
             messages.append(Message(person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id))

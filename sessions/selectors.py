@@ -18,13 +18,13 @@ from .models import ActionItem, Meeting, Note, SessionLog
 PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.PAUSED, Match.Status.ENDED]
 
 
-def pairs_of(user: User) -> QuerySet[Match]:
+def pairs_of(*, user: User) -> QuerySet[Match]:
     """Matches that became a pair (both accepted) and `user` belongs to: running, paused or
     ended. An offer withdrawn before both accepted was never a pair."""
     return Match.objects.filter(members__user=user, status__in=PAIR_STATUSES, confirmed_at__isnull=False)
 
 
-def participants_of(meeting: Meeting) -> list[User]:
+def participants_of(*, meeting: Meeting) -> list[User]:
     if meeting.match_id is not None:
         return [m.user for m in meeting.match.members.select_related("user")]
     return list(
@@ -32,11 +32,11 @@ def participants_of(meeting: Meeting) -> list[User]:
     )
 
 
-def pair_for(user: User, match_pk: int) -> Match:
+def pair_for(*, user: User, match_pk: int) -> Match:
     """A confirmed (or ended) match the user belongs to; Match.DoesNotExist otherwise."""
     members = MatchMember.objects.select_related("user", "user__department")
     return (
-        pairs_of(user)
+        pairs_of(user=user)
         .filter(pk=match_pk)
         .select_related("program")
         .prefetch_related(Prefetch("members", queryset=members))
@@ -44,7 +44,7 @@ def pair_for(user: User, match_pk: int) -> Match:
     )
 
 
-def logs_visible_to(user: User, meeting: Meeting) -> list[SessionLog]:
+def logs_visible_to(*, user: User, meeting: Meeting) -> list[SessionLog]:
     """The session logs whose text `user` may read: a log belongs to its author and their pair.
 
     In a pair's meeting that is both members' logs; in a program-wide group session, the
@@ -59,7 +59,7 @@ def logs_visible_to(user: User, meeting: Meeting) -> list[SessionLog]:
         return list(logs.filter(author=user))
     # Partners are those the user was paired with when the session took place: not an
     # ex-partner of an earlier pair, nor someone paired with them later.
-    pairs = pairs_of(user).filter(program_id=meeting.program_id, confirmed_at__lte=meeting.ends_at).filter(
+    pairs = pairs_of(user=user).filter(program_id=meeting.program_id, confirmed_at__lte=meeting.ends_at).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at)
     )
     partners = MatchMember.objects.filter(match__in=pairs).values("user_id")
@@ -73,17 +73,17 @@ class Attendance:
     minutes: int | None
 
 
-def group_session_attendance(meeting: Meeting) -> list[Attendance]:
+def group_session_attendance(*, meeting: Meeting) -> list[Attendance]:
     """What coordinators may know of a program-wide session: who logged it as attended and
     for how long. Never what anyone shared or learned."""
     facts = {row["author_id"]: row for row in meeting.logs.values("author_id", "held", "actual_minutes")}
     return [
         Attendance(person=person, held=facts[person.pk]["held"] if person.pk in facts else None, minutes=facts.get(person.pk, {}).get("actual_minutes"))
-        for person in sorted(participants_of(meeting), key=lambda p: (p.last_name, p.first_name))
+        for person in sorted(participants_of(meeting=meeting), key=lambda p: (p.last_name, p.first_name))
     ]
 
 
-def meetings_of_pair(match: Match) -> list[Meeting]:
+def meetings_of_pair(*, match: Match) -> list[Meeting]:
     # Program-wide sessions carry every participant's log: load only this pair's.
     logs = SessionLog.objects.filter(author__in=match.members.values("user_id")).select_related("author")
     return list(
@@ -94,11 +94,11 @@ def meetings_of_pair(match: Match) -> list[Meeting]:
     )
 
 
-def notes_visible_to(user: User, match: Match) -> QuerySet[Note]:
+def notes_visible_to(*, user: User, match: Match) -> QuerySet[Note]:
     return match.notes.filter(Q(author=user) | Q(visibility=Note.Visibility.SHARED)).select_related("author", "meeting")
 
 
-def action_items_of(match: Match) -> QuerySet[ActionItem]:
+def action_items_of(*, match: Match) -> QuerySet[ActionItem]:
     return match.action_items.select_related("owner")
 
 
@@ -121,7 +121,7 @@ class TwoWayStreet:
         return self.logs > 0 and not self.balanced
 
 
-def two_way_street(match: Match, meetings: list[Meeting]) -> TwoWayStreet:
+def two_way_street(*, match: Match, meetings: list[Meeting]) -> TwoWayStreet:
     roles = {m.user_id: m.role for m in match.members.all()}
     counts = defaultdict(int)
     logs = 0
@@ -142,8 +142,8 @@ def two_way_street(match: Match, meetings: list[Meeting]) -> TwoWayStreet:
     )
 
 
-def meetings_for_feed(user: User) -> list[Meeting]:
-    matches = pairs_of(user)
+def meetings_for_feed(*, user: User) -> list[Meeting]:
+    matches = pairs_of(user=user)
     programs = matches.values("program_id")
     return list(
         Meeting.objects.filter(Q(match__in=matches) | Q(match=None, program_id__in=programs))
@@ -170,7 +170,7 @@ class MeetingFacts:
     period_days: int
 
 
-def meeting_facts(program: Program) -> MeetingFacts:
+def meeting_facts(*, program: Program) -> MeetingFacts:
     """What HR may know: counts, lengths and dates — never notes or logs' text."""
     S = Meeting.Status
     rows = (

@@ -130,7 +130,7 @@ def group_sessions_ensure(*, program: Program) -> list[Meeting]:
 
 # --- scheduling ----------------------------------------------------------------------------------
 def _ensure_participant(meeting: Meeting, user: User) -> list[User]:
-    people = participants_of(meeting)
+    people = participants_of(meeting=meeting)
     if meeting.match_id is None:
         if not user.is_hr_coordinator:
             raise PermissionDenied(_("Program-wide sessions are scheduled by the coordinators."))
@@ -261,7 +261,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
 def meeting_log(*, meeting: Meeting, by: User, held: bool, actual_minutes: int | None = None, shared: str = "", learned: str = "") -> SessionLog:
     """After the meeting, each participant says whether it happened and logs both directions."""
     meeting = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
-    people = _ensure_participant(meeting, by) if meeting.match_id else participants_of(meeting)
+    people = _ensure_participant(meeting, by) if meeting.match_id else participants_of(meeting=meeting)
     if by.pk not in {p.pk for p in people}:
         raise PermissionDenied(_("Only participants log a meeting."))
     if meeting.status not in {Meeting.Status.SCHEDULED, Meeting.Status.HELD, Meeting.Status.MISSED} or not meeting.is_over:

@@ -41,7 +41,7 @@ IN_SESSION = [
 
 def _pair(request: HttpRequest, match_pk: int) -> Match:
     try:
-        return selectors.pair_for(request.user, match_pk)
+        return selectors.pair_for(user=request.user, match_pk=match_pk)
     except Match.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -50,7 +50,7 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, HttpResponse | Non
     """A meeting of one of the user's pairs, or a program-wide session of their program, or
     (for HR coordinators, through the HR gate) a program-wide session to schedule."""
     meeting = get_object_or_404(Meeting.objects.select_related("program", "topic", "lead", "match"), pk=pk)
-    if request.user.pk in {p.pk for p in selectors.participants_of(meeting)}:
+    if request.user.pk in {p.pk for p in selectors.participants_of(meeting=meeting)}:
         return meeting, None
     if meeting.match_id is None and user_is_hr(request.user):
         return meeting, hr_gate(request)
@@ -61,7 +61,7 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, HttpResponse | Non
 @require_GET
 def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
-    meetings = selectors.meetings_of_pair(match)
+    meetings = selectors.meetings_of_pair(match=match)
     members = list(match.members.all())
     return render(
         request,
@@ -71,9 +71,9 @@ def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
             "me": next(m for m in members if m.user_id == request.user.pk),
             "partners": [m for m in members if m.user_id != request.user.pk],
             "meetings": meetings,
-            "street": selectors.two_way_street(match, meetings),
-            "notes": selectors.notes_visible_to(request.user, match),
-            "actions": selectors.action_items_of(match),
+            "street": selectors.two_way_street(match=match, meetings=meetings),
+            "notes": selectors.notes_visible_to(user=request.user, match=match),
+            "actions": selectors.action_items_of(match=match),
             "project": Project.objects.filter(match=match).prefetch_related("milestones").first(),
             "note_form": NoteForm(initial={"visibility": "private"}),
             "action_form": ActionItemForm(),
@@ -178,7 +178,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     role = None
     if meeting.match_id:
         role = meeting.match.members.filter(user=request.user).values_list("role", flat=True).first()
-    logs = selectors.logs_visible_to(request.user, meeting)
+    logs = selectors.logs_visible_to(user=request.user, meeting=meeting)
     return render(
         request,
         "sessions/meeting.html",
@@ -189,12 +189,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "options": list(meeting.options.select_related("proposed_by")),
             "logs": logs,
             "my_log": next((log for log in logs if log.author_id == request.user.pk), None),
-            "attendance": selectors.group_session_attendance(meeting) if meeting.match_id is None and request.user.is_hr_coordinator else None,
-            "notes": selectors.notes_visible_to(request.user, meeting.match).filter(meeting=meeting) if meeting.match_id else [],
+            "attendance": selectors.group_session_attendance(meeting=meeting) if meeting.match_id is None and request.user.is_hr_coordinator else None,
+            "notes": selectors.notes_visible_to(user=request.user, match=meeting.match).filter(meeting=meeting) if meeting.match_id else [],
             "note_form": NoteForm(initial={"visibility": "private"}),
             "prep": JUNIOR_PREP if role == "junior" else SENIOR_PREP,
             "in_session": IN_SESSION,
-            "participants": selectors.participants_of(meeting),
+            "participants": selectors.participants_of(meeting=meeting),
         },
     )
 
@@ -221,7 +221,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None:
         raise Http404
     user = subscription.user
-    meetings = selectors.meetings_for_feed(user)
+    meetings = selectors.meetings_for_feed(user=user)
     content = calendar.feed(meetings, lambda m: [member.user for member in m.match.members.all()] if m.match_id else [user])
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="reverse-mentoring.ics"'
@@ -232,7 +232,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
-    facts = selectors.meeting_facts(program)
+    facts = selectors.meeting_facts(program=program)
     if request.GET.get("format") == "csv":
         rows = [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in facts.months]]
         return csv_response(rows, f"meetings-program-{program.pk}.csv")

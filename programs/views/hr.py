@@ -31,7 +31,7 @@ from ..program_templates import TEMPLATES
 
 def _program(pk: int) -> Program:
     try:
-        return selectors.program_for_hr(pk)
+        return selectors.program_for_hr(pk=pk)
     except Program.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -95,8 +95,8 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "program": program,
             "curriculum": curriculum,
-            "mix": selectors.category_mix(curriculum),
-            "readiness": selectors.readiness(program),
+            "mix": selectors.category_mix(curriculum=curriculum),
+            "readiness": selectors.readiness(program=program),
             "transitions": transitions,
             "timeline": list(program.transitions.all()),
         },
@@ -175,9 +175,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     filters = PeopleFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     candidates = selectors.invitable_people(
-        program, search=chosen.get("q") or "", department_id=chosen["department"].pk if chosen.get("department") else None, level=chosen.get("level")
+        program=program, search=chosen.get("q") or "", department_id=chosen["department"].pk if chosen.get("department") else None, level=chosen.get("level")
     )
-    form = InviteForm(request.POST if request.method == "POST" else None, people=selectors.invitable_people(program))
+    form = InviteForm(request.POST if request.method == "POST" else None, people=selectors.invitable_people(program=program))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.invitations_send(program=program, people=form.cleaned_data["people"], invited_by=request.user, message=form.cleaned_data["message"])
@@ -194,7 +194,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/hr/invite.html",
-        {"program": program, "filters": filters, "form": form, "page": page, "invitations": selectors.invitations_of_program(program)},
+        {"program": program, "filters": filters, "form": form, "page": page, "invitations": selectors.invitations_of_program(program=program)},
     )
 
 
@@ -219,7 +219,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     filters = ApplicationFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     applications = selectors.applications_for_review(
-        program,
+        program=program,
         role=chosen.get("role") or "",
         status=chosen.get("status") or "",
         department_id=chosen["department"].pk if chosen.get("department") else None,
@@ -229,7 +229,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/hr/application_list.html",
-        {"program": program, "filters": filters, "page": page, "readiness": selectors.readiness(program), "bulk": bulk},
+        {"program": program, "filters": filters, "page": page, "readiness": selectors.readiness(program=program), "bulk": bulk},
     )
 
 
@@ -238,7 +238,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
     program = _program(pk)
     try:
-        application = selectors.application_for_review(program, application_pk)
+        application = selectors.application_for_review(program=program, pk=application_pk)
     except program.applications.model.DoesNotExist as exc:
         raise Http404 from exc
     form = DecisionForm(request.POST if request.method == "POST" else None, initial={"message": application.hr_message})

@@ -21,7 +21,7 @@ from ..models import Application, Invitation, Program, Role
 @require_GET
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        program = selectors.program_visible_to(request.user, pk)
+        program = selectors.program_visible_to(user=request.user, pk=pk)
     except Program.DoesNotExist as exc:
         raise Http404 from exc
     application = program.applications.filter(user=request.user).first()

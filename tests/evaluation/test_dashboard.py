@@ -23,11 +23,11 @@ def test_dashboard_numbers_on_a_known_fixture_and_csv_matches(hr_client, hr):
     (j1, s1), (j2, s2), (j3, s3) = people
     for user, pulse in ((j1, 4), (s1, 5), (j2, 2), (s2, 3)):
         checkin_submit(program=program, user=user, pulse=pulse, meetings_as_planned=True)
-    assert dashboard(program).checkin_trend == [(1, None, 4, "month in progress")]  # still moving: nothing to subtract from
+    assert dashboard(program=program).checkin_trend == [(1, None, 4, "month in progress")]  # still moving: nothing to subtract from
     month_two = timezone.make_aware(datetime.datetime.combine(program.start_date + datetime.timedelta(days=40), datetime.time(12)))
     with time_machine.travel(month_two, tick=False):
         Meeting.objects.filter(match__members__user=j1, kind="kickoff").update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
-        board = dashboard(program)
+        board = dashboard(program=program)
         assert board.funnel == [("invited", 0), ("applied", 6), ("accepted", 6), ("matched", 6), ("confirmed", 6)]
         assert board.checkin_trend == [(1, 3.5, 4, "")]
         assert board.meetings.months[0].held == 1
@@ -59,10 +59,10 @@ def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
     program, ((junior, senior),) = active(hr)
     match = Match.objects.get(program=program)
     checkin_submit(program=program, user=junior, pulse=1, meetings_as_planned=False, flags=["no_time"])
-    assert pair_health(program)[0].reasons
+    assert pair_health(program=program)[0].reasons
     hr_client.post(reverse("evaluation:pair_action", args=[program.pk, match.pk]), {"action": "pause"})
     match.refresh_from_db()
-    assert match.status == "paused" and pair_health(program)[0].reasons == []
+    assert match.status == "paused" and pair_health(program=program)[0].reasons == []
     kickoff = Meeting.objects.get(match=match, kind="kickoff")
     Meeting.objects.filter(pk=kickoff.pk).update(status="scheduled", starts_at=timezone.now() + datetime.timedelta(hours=5))
     with time_machine.travel(timezone.now(), tick=False):

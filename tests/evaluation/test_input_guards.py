@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluation.models import Answer, CheckIn, Question, Recommendation, Response
+from evaluation.selectors import survey_for
 from evaluation.services import (
     checkin_submit,
     question_add,
     recommendation_submit,
     recommendation_update,
     response_submit,
-    survey_for,
     survey_open,
 )
 from tests.evaluation.helpers import active, evaluating
@@ -30,7 +30,7 @@ def flashed(response) -> list[str]:
 @pytest.fixture
 def open_survey(client, hr):
     program, ((junior, _senior),) = evaluating(hr, 1)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
     client.force_login(junior)
     questions = {q.key: q for q in survey.questions.all()}
@@ -163,7 +163,7 @@ def test_checkin_comment_has_a_limit(hr):
 
 def test_survey_text_answers_are_refused_not_cut_when_too_long(hr):
     program, ((junior, _senior),) = evaluating(hr, 1)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
     answers = {q.pk: {"satisfaction": "4", "relationship": "yes", "continue": "yes", "skills_topics": None}.get(q.key, "fine") for q in survey.questions.all()}
     skills = survey.questions.get(key="skills")
@@ -175,7 +175,7 @@ def test_survey_text_answers_are_refused_not_cut_when_too_long(hr):
 
 def test_question_text_has_the_columns_limit(hr):
     program, _people = evaluating(hr, 1)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     with pytest.raises(ValidationError) as refused:
         question_add(survey=survey, kind="text", text="q" * 301)
     assert refused.value.message_dict == {"text": ["Please keep it to 300 characters (this has 301)."]}

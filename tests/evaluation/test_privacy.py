@@ -16,8 +16,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from evaluation.selectors import dashboard, pair_health, survey_results
-from evaluation.services import checkin_submit, survey_close, survey_for, survey_open
+from evaluation.selectors import dashboard, pair_health, survey_for, survey_results
+from evaluation.services import checkin_submit, survey_close, survey_open
 from programs.models import Program
 from programs.services import program_transition
 from tests.evaluation.helpers import active, answer, evaluating
@@ -97,7 +97,7 @@ def in_a_savepoint(build):
 def three_juniors_one_senior(hr):
     """Three juniors answer satisfaction 4/5/3 and "relationship formed: yes"; one senior says 1 and no."""
     program, people = evaluating(hr, 3)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
     for (junior, _senior), satisfaction in zip(people, (4, 5, 3), strict=True):
         answer(survey, junior, satisfaction, True)
@@ -108,9 +108,9 @@ def three_juniors_one_senior(hr):
 
 def test_the_lone_senior_cannot_be_worked_out_by_subtraction_in_the_selector(three_juniors_one_senior):
     _program, survey = three_juniors_one_senior
-    everyone = {a.question.key: a for a in survey_results(survey)}
-    juniors = {a.question.key: a for a in survey_results(survey, role="junior")}
-    seniors = {a.question.key: a for a in survey_results(survey, role="senior")}
+    everyone = {a.question.key: a for a in survey_results(survey=survey)}
+    juniors = {a.question.key: a for a in survey_results(survey=survey, role="junior")}
+    seniors = {a.question.key: a for a in survey_results(survey=survey, role="senior")}
     assert everyone["satisfaction"].average == 3.25 and everyone["relationship"].yes_share == 75
     assert seniors["satisfaction"].hidden  # one respondent
     # …so the juniors' figures are hidden too: 4 × 3.25 − 3 × 4.0 would give the senior's 1 away.
@@ -134,7 +134,7 @@ def test_the_page_the_csv_and_the_printed_report_show_only_the_total(hr_client, 
 def test_swapping_the_seniors_answer_with_a_juniors_changes_nothing_hr_sees(hr_client, hr):
     """Two answer sets with the same totals but a different senior answer look identical."""
     program, people = evaluating(hr, 3)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
 
     def answered(junior_answers, senior_answer):
@@ -155,7 +155,7 @@ def test_swapping_the_seniors_answer_with_a_juniors_changes_nothing_hr_sees(hr_c
 def test_results_wait_for_the_survey_to_close_so_no_answer_can_be_read_off_a_change(hr_client, hr):
     """Figures that moved with each answer would give each new answer away (n × new − (n−1) × old)."""
     program, people = evaluating(hr, 4)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
     for (junior, _senior), satisfaction in zip(people, (4, 5, 3, 2), strict=True):
         answer(survey, junior, satisfaction, True)
@@ -181,13 +181,13 @@ def test_closing_the_program_closes_the_survey(hr):
     from evaluation.models import Survey
 
     program, people = evaluating(hr, 3)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
     for junior, _senior in people:
         answer(survey, junior, 4, True)
     program_transition(program=program, to_status=Program.Status.CLOSED, by=hr)
     assert Survey.objects.get(pk=survey.pk).status == Survey.Status.CLOSED
-    assert dashboard(program).results_all["satisfaction"].average == 4.0
+    assert dashboard(program=program).results_all["satisfaction"].average == 4.0
 
 
 # --- B: a low pulse flags the pair, not the person -----------------------------------------------
@@ -211,7 +211,7 @@ def test_pair_reasons_name_no_one_and_give_no_score(hr):
     program, ((junior, senior),) = active(hr)
     checkin_submit(program=program, user=junior, pulse=1, meetings_as_planned=False, flags=["no_time", "unclear"])
     checkin_submit(program=program, user=senior, pulse=2, meetings_as_planned=False, flags=["no_time"])
-    (health,) = pair_health(program)
+    (health,) = pair_health(program=program)
     assert health.reasons == [
         "low pulse (1 or 2) in this pair",
         "challenge raised in this pair: lack of time",
@@ -230,7 +230,7 @@ def test_a_hidden_month_cannot_be_read_off_the_pair_list(hr_client, hr):
             for user, pulse in zip((junior, senior), pulses, strict=True):
                 checkin_submit(program=program, user=user, pulse=pulse, meetings_as_planned=True)
             program_transition(program=program, to_status=Program.Status.EVALUATING, by=hr, force=True, reason="Test")
-            assert dashboard(program).checkin_trend[0][1] is None
+            assert dashboard(program=program).checkin_trend[0][1] is None
             return everything_hr_sees(hr_client, program)
 
         return in_a_savepoint(build)
@@ -241,7 +241,7 @@ def test_a_hidden_month_cannot_be_read_off_the_pair_list(hr_client, hr):
 def test_reach_out_names_the_person_on_the_dashboard_only(hr_client, hr):
     program, ((junior, senior),) = active(hr)
     checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="Please call me", reach_out=True)
-    (health,) = pair_health(program)
+    (health,) = pair_health(program=program)
     name = junior.get_full_name()
     assert health.reasons == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: lack of time", "someone in this pair asked HR to reach out"]
     assert health.reach_outs == [(name, "Please call me")]
@@ -279,7 +279,7 @@ def eight_pairs_survey(hr):
     from programs.models import Topic
 
     program, people = evaluating(hr, 8)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     question_add(survey=survey, kind="choice", text="Which format suited you?", choices=FORMATS)
     question_add(survey=survey, kind="scale", text="How useful was the kickoff guide?", required=False)
     survey_open(survey=survey, by=hr)
@@ -368,7 +368,7 @@ def test_no_hidden_breakdown_is_a_linear_combination_of_the_shown_figures(hr, ei
             for user, _role, answers in respondents:
                 response_submit(survey=survey, user=user, answers={q.pk: _posted(q, picked(q, answers)) for q in questions})
             close(survey, hr)
-            return {group: {a.question.pk: a for a in survey_results(survey, role=group)} for group in (None, "junior", "senior")}
+            return {group: {a.question.pk: a for a in survey_results(survey=survey, role=group)} for group in (None, "junior", "senior")}
 
         results = in_a_savepoint(build)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from evaluation.models import CheckIn, Question, Recommendation, Survey
-from evaluation.selectors import pair_health
+from evaluation.selectors import pair_health, survey_for
 from evaluation.services import (
     checkin_submit,
     hr_note_add,
@@ -14,7 +14,6 @@ from evaluation.services import (
     recommendation_submit,
     recommendation_update,
     response_submit,
-    survey_for,
     survey_open,
 )
 from matching.models import Match
@@ -41,7 +40,7 @@ def test_hr_notes_and_kudos_are_for_coordinators(hr, junior):
     program, ((j, s),) = active(hr)
     match = Match.objects.get(program=program)
     hr_note_add(match=match, author=hr, body="Called both; moving to Thursdays.")
-    assert pair_health(program)[0].hr_notes[0].body == "Called both; moving to Thursdays."
+    assert pair_health(program=program)[0].hr_notes[0].body == "Called both; moving to Thursdays."
     with pytest.raises(PermissionDenied):
         hr_note_add(match=match, author=j, body="x")
     assert kudos_send(match=match, by=hr, message="Well done!") == 2
@@ -63,7 +62,7 @@ def test_entering_evaluation_prepares_the_survey_and_hr_can_add_questions(hr):
 
 def test_survey_guards(hr, outsider):
     program, ((junior, senior),) = evaluating(hr, 1)
-    survey = survey_for(program)
+    survey = survey_for(program=program)
     with pytest.raises(ValidationError, match="not open"):
         answer(survey, junior, 4, True)
     survey_open(survey=survey, by=hr)

@@ -1,8 +1,7 @@
 import pytest
 
 from mentoring.reporting import ReportingTree
-from mentoring.selectors import reporting_tree
-from mentoring.services import in_reporting_chain
+from mentoring.selectors import in_reporting_chain, reporting_tree
 from tests.mentoring.factories import UserFactory
 
 # 1 CEO ← 2 director ← 3 manager ← 4 engineer;  2 ← 5 other manager;  6 unrelated top

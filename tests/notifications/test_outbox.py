@@ -283,9 +283,9 @@ def test_preferences_page_saves_optional_kinds_only(client, junior):
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "cannot be switched off" in page and "Weekly program digest" not in page
     client.post(reverse("notifications:preferences"), {"enabled": [MEETING_SOON]})
-    from notifications.services import preferences_of
+    from notifications.selectors import preferences_of
 
-    disabled = preferences_of(junior)
+    disabled = preferences_of(user=junior)
     assert MEETING_REMINDER in disabled and MEETING_SOON not in disabled and not disabled & ESSENTIAL
 
 
@@ -318,7 +318,7 @@ def optional_mail_with_unsubscribe(hr):
 def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
     from django.test import Client
 
-    from notifications.services import preferences_of
+    from notifications.selectors import preferences_of
 
     message, junior = optional_mail_with_unsubscribe(hr)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -326,10 +326,10 @@ def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
     mail_client = Client(enforce_csrf_checks=True)  # a mail provider: no session, no CSRF cookie
     page = mail_client.get(path)
     assert page.status_code == 200 and "Switch these e-mails off?" in page.content.decode()
-    assert MEETING_REMINDER not in preferences_of(junior)  # opening the link (or a link scanner) changes nothing
+    assert MEETING_REMINDER not in preferences_of(user=junior)  # opening the link (or a link scanner) changes nothing
     response = mail_client.post(path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    assert MEETING_REMINDER in preferences_of(junior)
+    assert MEETING_REMINDER in preferences_of(user=junior)
     assert mail_client.post(reverse("notifications:unsubscribe", args=["forged"]), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
     assert mail_client.post(reverse("notifications:unsubscribe", args=[unsubscribe_token(junior, MATCH_OFFERED)])).status_code == 404
 

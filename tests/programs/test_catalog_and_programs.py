@@ -182,7 +182,7 @@ def test_topic_balance_warns_about_technology_only(hr):
     program = tech_program(hr=hr)
     tech = [topic("AI and automation"), topic("Developer experience"), topic("Modern toolchains")]
     curriculum_set(program=program, months=[MonthPlan(i + 1, t.name, t) for i, t in enumerate(tech)])
-    mix = category_mix(list(program.curriculum.select_related("topic")))
+    mix = category_mix(curriculum=list(program.curriculum.select_related("topic")))
     assert mix.counts == {"technology": 3}
     assert len(mix.warnings) == 1 and "technology only" in mix.warnings[0]
 
@@ -190,13 +190,13 @@ def test_topic_balance_warns_about_technology_only(hr):
 def test_topic_balance_names_the_missing_category(hr):
     program = tech_program(hr=hr)
     curriculum_set(program=program, months=[MonthPlan(1, "AI", topic("AI and automation")), MonthPlan(2, "Remote", topic("Remote work best practices"))])
-    mix = category_mix(list(program.curriculum.select_related("topic")))
+    mix = category_mix(curriculum=list(program.curriculum.select_related("topic")))
     assert [w for w in mix.warnings if "culture" in w.lower()] and not [w for w in mix.warnings if "work-world" in w]
 
 
 def test_tech_template_is_balanced(hr):
     program = tech_program(hr=hr)
-    mix = category_mix(list(program.curriculum.select_related("topic")))
+    mix = category_mix(curriculum=list(program.curriculum.select_related("topic")))
     assert mix.counts == {"technology": 2, "culture": 1, "work_world": 2} and mix.warnings == []
 
 

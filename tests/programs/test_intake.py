@@ -237,7 +237,7 @@ def test_bulk_decisions_report_what_could_not_be_done(hr):
     application_withdraw(application=applications[0], user=people[0])
     decided, problems = applications_decide_bulk(applications=applications, decision="accepted", by=hr)
     assert decided == 2 and len(problems) == 1 and "withdrawn" in problems[0]
-    assert readiness(program).accepted_juniors == 2
+    assert readiness(program=program).accepted_juniors == 2
 
 
 # --- what each person sees -------------------------------------------------------------------
@@ -246,20 +246,20 @@ def test_portal_selectors_are_scoped_to_the_person(hr, junior, senior):
     invite_only = tech_program(hr=hr, status=Program.Status.RECRUITING, open_call=False, name="Invite only")
     open_call = tech_program(hr=hr, status=Program.Status.RECRUITING, open_call=True, name="Open call")
     invite(invite_only, hr, junior)
-    assert set(programs_open_to(junior)) == {invite_only, open_call}
-    assert set(programs_open_to(senior)) == {open_call}
-    assert set(programs_open_to(outsider)) == set()
-    assert [i.program for i in invitations_for(junior)] == [invite_only]
-    assert list(invitations_for(senior)) == []
+    assert set(programs_open_to(user=junior)) == {invite_only, open_call}
+    assert set(programs_open_to(user=senior)) == {open_call}
+    assert set(programs_open_to(user=outsider)) == set()
+    assert [i.program for i in invitations_for(user=junior)] == [invite_only]
+    assert list(invitations_for(user=senior)) == []
     apply(open_call, junior)
-    assert set(programs_open_to(junior)) == {invite_only}
+    assert set(programs_open_to(user=junior)) == {invite_only}
 
-    assert program_visible_to(junior, invite_only.pk) == invite_only
-    assert program_visible_to(senior, open_call.pk) == open_call
+    assert program_visible_to(user=junior, pk=invite_only.pk) == invite_only
+    assert program_visible_to(user=senior, pk=open_call.pk) == open_call
     # An empty message: the program exists and the visibility rule refused it (a failed
     # lookup would say "matching query does not exist").
     with pytest.raises(Program.DoesNotExist, match="^$"):
-        program_visible_to(senior, invite_only.pk)
+        program_visible_to(user=senior, pk=invite_only.pk)
     with pytest.raises(Program.DoesNotExist, match="^$"):
-        program_visible_to(outsider, open_call.pk)
-    assert program_visible_to(hr, invite_only.pk) == invite_only
+        program_visible_to(user=outsider, pk=open_call.pk)
+    assert program_visible_to(user=hr, pk=invite_only.pk) == invite_only
