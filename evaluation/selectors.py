@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.models import Match, MatchMember
 from mentoring.models import User
@@ -60,17 +63,64 @@ def survey_for(*, program: Program) -> Survey | None:
     return Survey.objects.filter(program=program).first()
 
 
+class RiskReason(models.TextChoices):
+    """Why a pair is at risk: code compares the value, people read the label (filled with the
+    signal's params), so a translated dashboard means the same."""
+
+    NO_RECENT_MEETING = "no_recent_meeting", gettext_lazy("no meeting held in the last %(days)s days")
+    MISSED_MEETINGS = "missed_meetings", gettext_lazy("%(count)s missed meetings")
+    LOW_PULSE = "low_pulse", gettext_lazy("low pulse (1 or 2) in this pair")
+    CHALLENGE = "challenge", gettext_lazy("challenge raised in this pair: %(challenge)s")
+    REACH_OUT = "reach_out", gettext_lazy("someone in this pair asked HR to reach out")
+    ONE_WAY = "one_way", gettext_lazy("one-way street: not both sides share and learn")
+
+
+class MilestoneKind(models.TextChoices):
+    """What a pair achieved, worth a kudos."""
+
+    KICKOFF_HELD = "kickoff_held", gettext_lazy("kickoff held")
+    MEETINGS_HELD = "meetings_held", gettext_lazy("%(count)s meetings held")
+
+
+@dataclass(frozen=True)
+class PairSignal:
+    """A reason or a milestone: its code and the numbers or codes its label needs."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (a challenge's name translated too)."""
+        choices = RiskReason if self.code in RiskReason.values else MilestoneKind
+        params = dict(self.params)
+        if "challenge" in params:
+            params["challenge"] = str(Challenge(params["challenge"]).label).lower()
+        return str(choices(self.code).label) % params
+
+    def __str__(self) -> str:
+        return self.label
+
+
 @dataclass
 class PairHealth:
     match: Match
-    reasons: list[str] = field(default_factory=list)  # about the pair: no names, no scores
-    milestones: list[str] = field(default_factory=list)
+    reasons: list[PairSignal] = field(default_factory=list)  # RiskReason codes about the pair: no names, no scores
+    milestones: list[PairSignal] = field(default_factory=list)  # MilestoneKind codes
     reach_outs: list[tuple[str, str]] = field(default_factory=list)  # (name, comment) of who asked HR to get in touch
     hr_notes: list[HRNote] = field(default_factory=list)
 
     @property
     def at_risk(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+    @property
+    def milestone_codes(self) -> list[str]:
+        return [milestone.code for milestone in self.milestones]
 
 
 def pair_health(*, program: Program, now: datetime.datetime | None = None) -> list[PairHealth]:
@@ -106,31 +156,29 @@ def pair_health(*, program: Program, now: datetime.datetime | None = None) -> li
         own = meetings[match.pk]
         held = [m for m in own if m.status == Meeting.Status.HELD]
         if match.confirmed_at and match.confirmed_at <= since and not any(m.starts_at and m.starts_at >= since for m in held):
-            health.reasons.append(f"no meeting held in the last {period} days")
+            health.reasons.append(PairSignal(RiskReason.NO_RECENT_MEETING, {"days": period}))
         missed = sum(1 for m in own if m.status == Meeting.Status.MISSED)
         if missed >= 2:
-            health.reasons.append(f"{missed} missed meetings")
+            health.reasons.append(PairSignal(RiskReason.MISSED_MEETINGS, {"count": missed}))
         # Check-in signals are pooled per pair: neither who nor how low, so a hidden month's
         # scores cannot be read off this list. Only asking HR to reach out carries a name.
         checkins = [latest[(match.pk, user_id)] for user_id in roles if (match.pk, user_id) in latest]
         if any(c.pulse <= LOW_PULSE for c in checkins):
-            health.reasons.append(_("low pulse (1 or 2) in this pair"))
+            health.reasons.append(PairSignal(RiskReason.LOW_PULSE))
         raised = {flag for c in checkins for flag in c.flags}
-        for value, label in Challenge.choices:
-            if value in raised:
-                health.reasons.append(_("challenge raised in this pair: %(challenge)s") % {"challenge": str(label).lower()})
+        health.reasons += [PairSignal(RiskReason.CHALLENGE, {"challenge": value}) for value in Challenge.values if value in raised]
         health.reach_outs = [(names[c.user_id], c.comment) for c in checkins if c.reach_out]
         if health.reach_outs:
-            health.reasons.append(_("someone in this pair asked HR to reach out"))
+            health.reasons.append(PairSignal(RiskReason.REACH_OUT))
         pair_logs = logs[match.pk]
         if pair_logs:
             sides = {(roles.get(log.author_id), kind) for log in pair_logs for kind, text in (("shared", log.shared), ("learned", log.learned)) if text}
             if not {(Role.JUNIOR, "shared"), (Role.SENIOR, "shared"), (Role.JUNIOR, "learned"), (Role.SENIOR, "learned")} <= sides:
-                health.reasons.append("one-way street: not both sides share and learn")
+                health.reasons.append(PairSignal(RiskReason.ONE_WAY))
         if any(m.kind == Meeting.Kind.KICKOFF for m in held):
-            health.milestones.append("kickoff held")
+            health.milestones.append(PairSignal(MilestoneKind.KICKOFF_HELD))
         if len(held) >= 3:
-            health.milestones.append(f"{len(held)} meetings held")
+            health.milestones.append(PairSignal(MilestoneKind.MEETINGS_HELD, {"count": len(held)}))
         result.append(health)
     return result
 
@@ -264,7 +312,7 @@ def dashboard(*, program: Program) -> Dashboard:
         ("confirmed", confirmed),
     ]
     pairs = pair_health(program=program)
-    one_way = sum(1 for p in pairs if "one-way street: not both sides share and learn" in p.reasons)
+    one_way = sum(1 for p in pairs if RiskReason.ONE_WAY in p.reason_codes)
     logged = SessionLog.objects.filter(meeting__match__program=program, held=True).values("meeting__match_id").distinct().count()
     two_way_share = round(100 * (logged - one_way) / logged) if logged else None
     pulses: dict[int, list[int]] = defaultdict(list)

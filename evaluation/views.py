@@ -141,7 +141,7 @@ def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
     tables = {
         "funnel": [["stage", "people"], *[[stage, n] for stage, n in board.funnel]],
         "meetings": [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in board.meetings.months]],
-        "pairs": [["pair", "at risk", "reasons", "milestones"], *[[" – ".join(m.user.get_full_name() for m in p.match.members.all()), "yes" if p.at_risk else "no", "; ".join(p.reasons), "; ".join(p.milestones)] for p in board.pairs]],
+        "pairs": [["pair", "at risk", "reasons", "milestones"], *[[" – ".join(m.user.get_full_name() for m in p.match.members.all()), "yes" if p.at_risk else "no", "; ".join(r.label for r in p.reasons), "; ".join(m.label for m in p.milestones)] for p in board.pairs]],
         "checkins": [["month", "average pulse", "check-ins", "note"], *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in board.checkin_trend]],
         "results": [["measure", "everyone", "junior mentors", "senior mentees"]],
         "recommendations": [["status", "count"], *[[label, n] for _value, label, n in board.recommendations]],

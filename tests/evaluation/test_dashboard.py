@@ -7,12 +7,12 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from evaluation.selectors import dashboard, pair_health
+from evaluation.selectors import RiskReason, dashboard, pair_health
 from evaluation.services import checkin_submit
 from matching.models import Match
-from sessions.models import Meeting
+from sessions.models import Meeting, SessionLog
 from tests.evaluation.helpers import active
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,25 @@ def test_hr_pauses_and_resumes_a_struggling_pair(hr_client, hr):
     assert match.status == "confirmed"
     client_page = hr_client.get(reverse("evaluation:dashboard", args=[program.pk])).content.decode()
     assert "Pause" in client_page
+
+
+def test_reasons_are_codes_so_a_translated_dashboard_counts_and_shows_the_same(hr_client, hr, monkeypatch):
+    program, ((junior, senior),) = active(hr)
+    kickoff = Meeting.objects.get(match__program=program, kind="kickoff")
+    Meeting.objects.filter(pk=kickoff.pk).update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
+    SessionLog.objects.create(meeting=kickoff, author=junior, held=True, actual_minutes=60, shared="lots", learned="")
+    SessionLog.objects.create(meeting=kickoff, author=senior, held=True, actual_minutes=60, shared="", learned="lots")
+    checkin_submit(program=program, user=senior, pulse=1, meetings_as_planned=True)
+    # A stand-in catalog: every message comes out "translated", as it would in German.
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[de] {message}", raising=False)
+    board = dashboard(program=program)
+    (pair,) = board.pairs
+    assert pair.reason_codes == [RiskReason.LOW_PULSE, RiskReason.ONE_WAY]
+    assert board.two_way_share == 0  # the one-way pair is found by its code, whatever the label says
+    labels = ["[de] low pulse (1 or 2) in this pair", "[de] one-way street: not both sides share and learn"]
+    assert [reason.label for reason in pair.reasons] == labels
+    url = reverse("evaluation:dashboard", args=[program.pk])
+    page = hr_client.get(url).content.decode()
+    assert all(label in page for label in labels)
+    rows = list(csv.reader(io.StringIO(hr_client.get(url, {"csv": "pairs"}).content.decode())))
+    assert rows[1][1:3] == ["yes", "; ".join(labels)]

@@ -212,7 +212,7 @@ def test_pair_reasons_name_no_one_and_give_no_score(hr):
     checkin_submit(program=program, user=junior, pulse=1, meetings_as_planned=False, flags=["no_time", "unclear"])
     checkin_submit(program=program, user=senior, pulse=2, meetings_as_planned=False, flags=["no_time"])
     (health,) = pair_health(program=program)
-    assert health.reasons == [
+    assert [reason.label for reason in health.reasons] == [
         "low pulse (1 or 2) in this pair",
         "challenge raised in this pair: lack of time",
         "challenge raised in this pair: unclear expectations",
@@ -243,7 +243,7 @@ def test_reach_out_names_the_person_on_the_dashboard_only(hr_client, hr):
     checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="Please call me", reach_out=True)
     (health,) = pair_health(program=program)
     name = junior.get_full_name()
-    assert health.reasons == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: lack of time", "someone in this pair asked HR to reach out"]
+    assert [reason.label for reason in health.reasons] == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: lack of time", "someone in this pair asked HR to reach out"]
     assert health.reach_outs == [(name, "Please call me")]
     seen = everything_hr_sees(hr_client, program)
     assert f"{name} asked HR to reach out" in seen["page"] and "Please call me" in seen["page"]

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from evaluation.selectors import pair_health, survey_for, survey_results
+from evaluation.selectors import MilestoneKind, PairSignal, RiskReason, pair_health, survey_for, survey_results
 from evaluation.services import checkin_submit, survey_close, survey_open
 from matching.models import Match
 from sessions.models import Meeting, SessionLog
@@ -20,10 +20,13 @@ def test_no_meeting_in_the_last_period_is_a_risk(hr):
     match = Match.objects.get(program=program)
     assert not pair_health(program=program)[0].reasons  # just confirmed: give them time
     Match.objects.filter(pk=match.pk).update(confirmed_at=timezone.now() - datetime.timedelta(days=40))
-    assert pair_health(program=program)[0].reasons == ["no meeting held in the last 31 days"]
+    (health,) = pair_health(program=program)
+    assert health.reasons == [PairSignal(RiskReason.NO_RECENT_MEETING, {"days": 31})]
+    assert [reason.label for reason in health.reasons] == ["no meeting held in the last 31 days"]
     Meeting.objects.filter(match=match, kind="kickoff").update(status="held", starts_at=timezone.now() - datetime.timedelta(days=3))
-    assert pair_health(program=program)[0].reasons == []
-    assert pair_health(program=program)[0].milestones == ["kickoff held"]
+    (health,) = pair_health(program=program)
+    assert health.reasons == []
+    assert health.milestones == [PairSignal(MilestoneKind.KICKOFF_HELD)] and health.milestones[0].label == "kickoff held"
 
 
 def test_two_missed_meetings_are_a_risk(hr):
@@ -31,9 +34,11 @@ def test_two_missed_meetings_are_a_risk(hr):
     match = Match.objects.get(program=program)
     ids = list(Meeting.objects.filter(match=match).values_list("pk", flat=True)[:2])
     Meeting.objects.filter(pk__in=ids[:1]).update(status="missed")
-    assert "missed meetings" not in " ".join(pair_health(program=program)[0].reasons)
+    assert RiskReason.MISSED_MEETINGS not in pair_health(program=program)[0].reason_codes
     Meeting.objects.filter(pk__in=ids).update(status="missed")
-    assert "2 missed meetings" in pair_health(program=program)[0].reasons
+    (health,) = pair_health(program=program)
+    assert PairSignal(RiskReason.MISSED_MEETINGS, {"count": 2}) in health.reasons
+    assert "2 missed meetings" in [reason.label for reason in health.reasons]
 
 
 def test_low_pulse_flags_and_reach_out_are_risks_and_comments_stay_private_otherwise(hr):
@@ -43,7 +48,12 @@ def test_low_pulse_flags_and_reach_out_are_risks_and_comments_stay_private_other
     assert health.reasons == [] and health.reach_outs == []
     checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["senior_not_serious"], comment="Please call me", reach_out=True)
     health = pair_health(program=program)[0]
-    assert health.reasons == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: the senior doesn't take it seriously", "someone in this pair asked HR to reach out"]
+    assert health.reasons == [PairSignal(RiskReason.LOW_PULSE), PairSignal(RiskReason.CHALLENGE, {"challenge": "senior_not_serious"}), PairSignal(RiskReason.REACH_OUT)]
+    assert [reason.label for reason in health.reasons] == [
+        "low pulse (1 or 2) in this pair",
+        "challenge raised in this pair: the senior doesn't take it seriously",
+        "someone in this pair asked HR to reach out",
+    ]
     assert health.reach_outs == [(junior.get_full_name(), "Please call me")]
 
 
@@ -54,7 +64,9 @@ def test_one_way_street_is_a_risk(hr):
     Meeting.objects.filter(pk=kickoff.pk).update(status="held", starts_at=timezone.now() - datetime.timedelta(days=2))
     SessionLog.objects.create(meeting=kickoff, author=junior, held=True, actual_minutes=60, shared="lots", learned="")
     SessionLog.objects.create(meeting=kickoff, author=senior, held=True, actual_minutes=60, shared="", learned="lots")
-    assert "one-way street: not both sides share and learn" in pair_health(program=program)[0].reasons
+    (health,) = pair_health(program=program)
+    assert health.reason_codes == [RiskReason.ONE_WAY]
+    assert health.reasons[0].label == "one-way street: not both sides share and learn"
 
 
 def test_aggregates_hide_groups_under_three(hr):
