@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Match
-from programs.models import Program, TopicCategory
+from programs.models import Program, Role, TopicCategory
 
 
 class Challenge(models.TextChoices):
@@ -41,7 +41,9 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "user", "month"], name="checkin_once_a_month"),
+            # Program and month first: its index also serves the sweep's "who has checked in this
+            # month" (evaluation.notifications.checkin_reminders) and the dashboard's per-program reads.
+            models.UniqueConstraint(fields=["program", "month", "user"], name="checkin_once_a_month"),
             models.CheckConstraint(condition=models.Q(pulse__gte=1, pulse__lte=5), name="checkin_pulse_range"),
         ]
 
@@ -73,6 +75,7 @@ class Survey(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="survey")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -90,9 +93,20 @@ class Question(models.Model):
         TEXT = "text", _("Text")
         TOPICS = "topics", _("Topic tags")
 
+    class Key(models.TextChoices):
+        """The built-in questions the dashboard reads; HR's own questions have none."""
+
+        SATISFACTION = "satisfaction", _("Overall satisfaction")
+        SKILLS = "skills", _("Skills or insights gained")
+        SKILLS_TOPICS = "skills_topics", _("Topics learned most about")
+        RELATIONSHIP = "relationship", _("A working relationship formed")
+        CONTINUE = "continue", _("Wants to continue")
+        WORKED = "worked", _("What worked well")
+        CHANGE = "change", _("What to change")
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)
-    key = models.CharField(max_length=30, blank=True, help_text=_("Built-in questions the dashboard reads."))
+    key = models.CharField(max_length=30, blank=True, choices=Key.choices, help_text=_("Built-in questions the dashboard reads."))
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.CharField(max_length=300)
     choices = models.JSONField(default=list, blank=True)
@@ -108,7 +122,7 @@ class Question(models.Model):
 class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_responses")
-    role = models.CharField(max_length=10)
+    role = models.CharField(max_length=10, choices=Role.choices)
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -163,6 +177,11 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="adopted") | models.Q(follow_up_date__isnull=False), name="recommendation_adopted_follow_up"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -149,8 +149,8 @@ def survey_open(*, survey: Survey, by: User) -> Survey:
         raise ValidationError(_("The survey opens when the program is being evaluated."))
     if survey.status != Survey.Status.DRAFT:
         raise ValidationError(_("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()})
-    survey.status, survey.opened_at = Survey.Status.OPEN, timezone.now()
-    survey.save(update_fields=["status", "opened_at"])
+    survey.status, survey.opened_at, survey.opened_by = Survey.Status.OPEN, timezone.now(), by
+    survey.save(update_fields=["status", "opened_at", "opened_by"])
     people = {m.user_id for m in participants(program=survey.program)}
     notify_many(Message(uid, SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
     return survey

@@ -47,7 +47,7 @@ class MatchRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     algorithm = models.CharField(max_length=60)
-    objective = models.CharField(max_length=20)
+    objective = models.CharField(max_length=20, choices=MatchingConfig.Objective.choices)
     weights = models.JSONField()
     min_level_gap = models.PositiveSmallIntegerField()
     is_rematch = models.BooleanField(default=False)
@@ -114,12 +114,17 @@ class Match(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     end_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
+        indexes = [
+            # Offers waiting for answers by age: matching.notifications.acceptance_reminders.
+            models.Index(fields=["approved_at"], condition=models.Q(status="approved"), name="match_offered_by_age"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.program}: match {self.pk} ({self.status})"
@@ -177,7 +182,10 @@ class PairRule(models.Model):
         ordering = ["kind", "pk"]
         verbose_name = _("pair rule")
         verbose_name_plural = _("pair rules")
-        constraints = [models.UniqueConstraint(fields=["program", "junior", "senior"], name="pair_rule_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "junior", "senior"], name="pair_rule_once"),
+            models.CheckConstraint(condition=~models.Q(junior=models.F("senior")), name="pair_rule_two_people"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.junior} – {self.senior}"

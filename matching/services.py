@@ -251,6 +251,8 @@ def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by
     ensure_editable(program)
     if kind not in PairRule.Kind.values:
         raise ValidationError(_("Unknown rule."))
+    if junior.pk == senior.pk:
+        raise ValidationError(_("A pair rule is about two different people."))
     if kind == PairRule.Kind.PIN:
         problem, j, s = _pair_problem(program, junior, senior)
         refusals = refusal_reasons(problem, j, s)
@@ -353,8 +355,8 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
         raise ValidationError(_("Only an offered or confirmed match can be ended."))
     if not (reason or "").strip():
         raise ValidationError(_("Say why the match ends; the reason stays with HR."))
-    match.status, match.ended_at, match.end_reason = Match.Status.ENDED, timezone.now(), reason.strip()
-    match.save(update_fields=["status", "ended_at", "end_reason"])
+    match.status, match.ended_at, match.ended_by, match.end_reason = Match.Status.ENDED, timezone.now(), by, reason.strip()
+    match.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
     return match
 
 

@@ -38,7 +38,13 @@ class Notification(models.Model):
     class Meta:
         db_table = "mentoring_notification"  # moved from the mentoring app with its data
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mentoring_n_status_653851_idx")]
+        indexes = [
+            # Rows due for sending, oldest first: notifications.services.dispatch_due. Small: a row
+            # leaves it once sent, while the outbox keeps sent rows for NOTIFICATION_RETENTION_DAYS.
+            models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="queued"), name="notification_queued_due"),
+            # Rows a dead worker left half-sent: the first UPDATE of the same function.
+            models.Index(fields=["claimed_at"], condition=models.Q(status="sending"), name="notification_sending_claimed"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

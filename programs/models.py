@@ -133,6 +133,11 @@ class Program(models.Model):
         verbose_name_plural = _("programs")
         constraints = [
             models.CheckConstraint(condition=models.Q(min_meeting_minutes__gte=MIN_MEETING_MINUTES), name="program_min_meeting_30"),
+            # Its group sessions are meetings: they obey the meetings' own bounds (mentoring_sessions).
+            models.CheckConstraint(
+                condition=models.Q(group_session_minutes__gte=MIN_MEETING_MINUTES, group_session_minutes__lte=480),
+                name="program_group_session_length",
+            ),
             models.CheckConstraint(condition=models.Q(junior_max_level__lt=models.F("senior_min_level")), name="program_levels_ordered"),
             models.CheckConstraint(condition=models.Q(group_juniors_min__lte=models.F("group_juniors_max")), name="program_group_juniors_range"),
             models.CheckConstraint(condition=models.Q(group_seniors_min__lte=models.F("group_seniors_max")), name="program_group_seniors_range"),
@@ -265,6 +270,10 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [models.UniqueConstraint(fields=["program", "user"], name="invitation_once_per_person")]
+        indexes = [
+            # The sweep's unanswered invitations by age: programs.notifications.invitation_reminders.
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="invitation_pending_by_age"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.program}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Match
-from programs.models import Program, Topic
+from programs.models import MIN_MEETING_MINUTES, Program, Topic
 
 KICKOFF_AGENDA = [
     _("Get to know each other"),
@@ -20,6 +20,7 @@ KICKOFF_AGENDA = [
     _("Prioritize topics"),
     _("Agree on format: how often, how long, where, how to reach each other"),
 ]
+MAX_MEETING_MINUTES = 480  # a working day; a program's own minimum sits between the two
 
 
 class Project(models.Model):
@@ -83,7 +84,9 @@ class Meeting(models.Model):
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), validators=[MinValueValidator(30), MaxValueValidator(480)])
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), validators=[MinValueValidator(MIN_MEETING_MINUTES), MaxValueValidator(MAX_MEETING_MINUTES)]
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -99,6 +102,23 @@ class Meeting(models.Model):
         ordering = ["month", "due_by", "pk"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        constraints = [
+            # Only a meeting with a time gets these: confirmed, then logged after its end.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["scheduled", "held", "missed"]) | models.Q(starts_at__isnull=False),
+                name="meeting_timed_has_start",
+            ),
+            # The absolute bounds: each program's own minimum (never below 30) is the services' check.
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=MIN_MEETING_MINUTES, duration_minutes__lte=MAX_MEETING_MINUTES),
+                name="meeting_length_range",
+            ),
+        ]
+        indexes = [
+            # The sweep's reminders: sessions.notifications.meeting_reminders (scheduled, starting in
+            # the next 24 hours) and log_reminders (scheduled or held, started in the last 3 days).
+            models.Index(fields=["starts_at"], condition=models.Q(status__in=["scheduled", "held"]), name="meeting_upcoming_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
