@@ -16,7 +16,7 @@ from matching.notifications import match_context
 from mentoring.selectors import hr_coordinators
 from notifications.emails import absolute_url
 from notifications.models import Notification
-from notifications.registry import NotificationKind, register_collector, register_kind
+from notifications.registry import COLLECTOR_LOOKBACK, NotificationKind, register_collector, register_kind
 from notifications.services import Message
 from programs.models import Program
 from sessions.models import Meeting
@@ -75,7 +75,10 @@ def checkin_reminders(now: datetime.datetime) -> list[Message]:
     today = now.date()
     for program in Program.objects.filter(status=Program.Status.ACTIVE).exclude(start_date=None):
         month = program_month(program=program, today=today)
-        if (today - (program.start_date + relativedelta(months=month - 1))).days < CHECKIN_FROM_DAY:
+        since = (today - (program.start_date + relativedelta(months=month - 1))).days
+        # Not due yet, or due so long ago (a program run on past its last month) that the
+        # reminder went back then: the outbox may have purged its row since.
+        if not CHECKIN_FROM_DAY <= since < CHECKIN_FROM_DAY + COLLECTOR_LOOKBACK.days:
             continue
         done = set(CheckIn.objects.filter(program=program, month=month).values_list("user_id", flat=True))
         for member in participants(program=program):
@@ -90,7 +93,8 @@ def survey_reminders(now: datetime.datetime) -> list[Message]:
     from .selectors import participants
 
     messages = []
-    for survey in Survey.objects.filter(status=Survey.Status.OPEN, opened_at__lte=now - datetime.timedelta(days=5)).select_related("program"):
+    opened = {"opened_at__lte": now - datetime.timedelta(days=5), "opened_at__gt": now - COLLECTOR_LOOKBACK}  # the reminder went long ago
+    for survey in Survey.objects.filter(status=Survey.Status.OPEN, **opened).select_related("program"):
         answered = set(Response.objects.filter(survey=survey).values_list("user_id", flat=True))
         for member in participants(program=survey.program):
             if member.user_id not in answered:

@@ -8,7 +8,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from notifications.emails import absolute_url
-from notifications.registry import NotificationKind, register_collector, register_kind
+from notifications.registry import COLLECTOR_LOOKBACK, NotificationKind, register_collector, register_kind
 from notifications.services import Message
 
 MATCH_OFFERED = "match_offered"
@@ -40,7 +40,12 @@ def acceptance_reminders(now: datetime.datetime) -> list[Message]:
     """Offers still unanswered after 3 days."""
     from .models import Match, MatchMember
 
-    waiting = MatchMember.objects.filter(response=MatchMember.Response.PENDING, match__status=Match.Status.APPROVED, match__approved_at__lte=now - datetime.timedelta(days=3))
+    waiting = MatchMember.objects.filter(
+        response=MatchMember.Response.PENDING,
+        match__status=Match.Status.APPROVED,
+        match__approved_at__lte=now - datetime.timedelta(days=3),
+        match__approved_at__gt=now - COLLECTOR_LOOKBACK,  # older offers were reminded long ago
+    )
     return [
         Message(member.user_id, ACCEPTANCE_REMINDER, f"acceptance-reminder:{member.pk}", {"match_id": member.match_id}, member.match.program_id)
         for member in waiting.select_related("match")

@@ -7,6 +7,7 @@ default needs no broker. With it, `make worker` and `make beat` run against Redi
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
@@ -18,4 +19,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Finds due reminders and digests, writes them to the outbox, sends what is queued.
     "notifications-sweep": {"task": "notifications.tasks.sweep_notifications", "schedule": 300.0},
+    # Deletes sent and skipped outbox rows older than NOTIFICATION_RETENTION_DAYS, at night (UTC).
+    "notifications-purge": {"task": "notifications.tasks.purge_outbox", "schedule": crontab(hour=3, minute=30)},
 }

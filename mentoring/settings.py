@@ -385,6 +385,14 @@ LOGGING = {
 }
 
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+# Sent and skipped outbox rows are deleted this many days after they were written (a daily job:
+# notifications.services.outbox_purge). Failed and queued rows stay. Not under 30 days: reminders
+# look back that far (notifications.registry.COLLECTOR_LOOKBACK) and must still find their row.
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180)
+if NOTIFICATION_RETENTION_DAYS < 30:
+    raise ImproperlyConfigured(
+        f"NOTIFICATION_RETENTION_DAYS must be at least 30 (days a sent e-mail stays in the outbox), got {NOTIFICATION_RETENTION_DAYS}."
+    )
 
 SITE_NAME = "Reverse Mentoring"
 # Links in e-mails point here.

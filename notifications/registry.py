@@ -22,6 +22,12 @@ Built = tuple[dict[str, Any], list[tuple[str, bytes, str]]] | None
 Builder = Callable[["Notification"], Built]
 Collector = Callable[[datetime.datetime], Iterable["Message"]]
 
+# The outbox deletes sent rows after NOTIFICATION_RETENTION_DAYS (never fewer than this many
+# days: the settings refuse it), and a row's dedupe key goes with it. So a collector returns
+# nothing that became due longer ago than this: its reminder was written back then, and
+# writing it again after the purge would send it twice.
+COLLECTOR_LOOKBACK = datetime.timedelta(days=30)
+
 
 @dataclass(frozen=True)
 class NotificationKind:
@@ -55,7 +61,8 @@ def register_kind(kind: NotificationKind) -> str:
 
 def register_collector(name: str, collector: Collector) -> None:
     """Register a function that returns the messages due at a moment; the sweep runs each
-    on its own, so one failing collector does not stop the others."""
+    on its own, so one failing collector does not stop the others. It looks back no further
+    than `COLLECTOR_LOOKBACK`."""
     _COLLECTORS[name] = collector
 
 

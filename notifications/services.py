@@ -9,6 +9,7 @@
   renders the mail from ids at send time, sends, and records the result; failures are
   retried with exponential backoff up to NOTIFICATION_MAX_ATTEMPTS, then marked failed
   for HR to see and resend.
+- `outbox_purge` deletes sent and skipped rows after NOTIFICATION_RETENTION_DAYS (daily).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mentoring.models import User
@@ -152,6 +153,29 @@ def notification_resend(*, notification: Notification) -> Notification:
         transaction.on_commit(lambda: enqueue([notification.pk]))
     notification.refresh_from_db()
     return notification
+
+
+PURGE_BATCH = 1000
+
+
+def outbox_purge(*, now: datetime.datetime | None = None, batch_size: int = PURGE_BATCH) -> int:
+    """Delete sent and skipped rows written more than NOTIFICATION_RETENTION_DAYS ago; return how many.
+
+    Failed rows stay for HR to see and resend, queued and sending ones until they are sent. The
+    rows go in small batches, each its own short DELETE, so a large outbox is never locked for
+    long and the senders keep working meanwhile. No index serves this daily query on purpose:
+    one over every sent row would cost each send a write for the sake of one query a day.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    done = [S.SENT, S.SKIPPED]
+    old = Notification.objects.filter(status__in=done, created_at__lt=cutoff).filter(Q(sent_at=None) | Q(sent_at__lt=cutoff))
+    deleted = 0
+    while True:
+        ids = list(old.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if ids:
+            deleted += Notification.objects.filter(pk__in=ids, status__in=done).delete()[0]
+        if len(ids) < batch_size:
+            return deleted
 
 
 # --- preferences -------------------------------------------------------------------------------

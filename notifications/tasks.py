@@ -15,3 +15,10 @@ def sweep_notifications() -> int:
     from .sweep import notifications_sweep
 
     return notifications_sweep().written
+
+
+@shared_task(ignore_result=True)
+def purge_outbox() -> int:
+    from .services import outbox_purge
+
+    return outbox_purge()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.emails import absolute_url
-from notifications.registry import NotificationKind, register_collector, register_kind
+from notifications.registry import COLLECTOR_LOOKBACK, NotificationKind, register_collector, register_kind
 from notifications.services import Message
 
 INVITATION = "invitation"
@@ -57,7 +57,12 @@ def invitation_reminders(now: datetime.datetime) -> list[Message]:
     """Invitations still unanswered after 5 days, while the program recruits."""
     from .models import Invitation, Program
 
-    pending = Invitation.objects.filter(status=Invitation.Status.PENDING, created_at__lte=now - datetime.timedelta(days=5), program__status=Program.Status.RECRUITING)
+    pending = Invitation.objects.filter(
+        status=Invitation.Status.PENDING,
+        created_at__lte=now - datetime.timedelta(days=5),
+        created_at__gt=now - COLLECTOR_LOOKBACK,  # older ones were reminded long ago
+        program__status=Program.Status.RECRUITING,
+    )
     return [
         Message(invitation.user_id, INVITATION_REMINDER, f"invitation-reminder:{invitation.pk}", {"invitation_id": invitation.pk}, invitation.program_id)
         for invitation in pending.only("pk", "user_id", "program_id")
