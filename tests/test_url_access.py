@@ -73,26 +73,28 @@ def world_args(world):
 
 @pytest.fixture
 def world(hr, outsider):
-    from matching.models import Match, PairRule
+    from matching.models import Match
     from mentoring.models import PeopleImport
     from notifications.emails import unsubscribe_token
     from programs.models import Application, Invitation, Topic
-    from sessions.models import ActionItem, CalendarFeed, Meeting
+    from sessions.models import Meeting
+    from tests.matching.factories import PairRuleFactory
     from tests.sessions.conftest import confirmed_pairs
+    from tests.sessions.factories import ActionItemFactory, CalendarFeedFactory
 
     program, ((junior, senior),) = confirmed_pairs(hr)
     match = Match.objects.get(program=program)
     return {
         "program": program,
         "match": match,
-        "action": ActionItem.objects.create(match=match, title="Try the tool", owner=junior, created_by=junior),
-        "rule": PairRule.objects.create(program=program, junior=junior, senior=senior, kind="forbid", created_by=hr),
+        "action": ActionItemFactory(match=match, owner=junior),
+        "rule": PairRuleFactory(program=program, junior=junior, senior=senior, created_by=hr),
         "application": Application.objects.get(program=program, user=junior),
         "group_session": Meeting.objects.get(program=program, match=None, month=3),
         "topic": Topic.objects.first(),
         "people_import": PeopleImport.objects.create(uploaded_by=hr, filename="people.csv", content="email\n"),
         "invitation": Invitation.objects.create(program=program, user=junior, invited_by=hr),
-        "feed": CalendarFeed.objects.create(user=junior),
+        "feed": CalendarFeedFactory(user=junior),
         "unsubscribe": unsubscribe_token(junior, "meeting_reminder"),
     }
 

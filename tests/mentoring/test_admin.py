@@ -12,15 +12,16 @@ from django.core import checks, mail
 from django.db import models
 from django.urls import reverse
 
-from evaluation.models import Answer, CheckIn, Question, Response, Survey
 from matching.models import Match, MatchMember
 from mentoring.admin_site import THIRD_PARTY_CONFIDENTIAL, PrivacyAdminMixin, confidential_fields
 from mentoring.models import User
 from mentoring.services import hr_group_ensure
 from programs.models import Application, Invitation
-from sessions.models import CalendarFeed, Meeting, Note, SessionLog
+from sessions.models import CalendarFeed, Meeting, Note
+from tests.evaluation.factories import AnswerFactory, CheckInFactory, QuestionFactory, ResponseFactory, SurveyFactory
 from tests.mentoring.factories import UserFactory
 from tests.sessions.conftest import confirmed_pairs
+from tests.sessions.factories import CalendarFeedFactory, NoteFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +39,17 @@ def world(hr):
     match = Match.objects.get(program=program)
     meeting = Meeting.objects.filter(match=match).first()
     Meeting.objects.filter(pk=meeting.pk).update(cancel_reason=secret("cancel"))
-    Note.objects.create(match=match, author=junior, body=secret("note"), visibility="private")
-    SessionLog.objects.create(meeting=meeting, author=junior, held=True, actual_minutes=60, shared=secret("shared"), learned=secret("learned"))
+    NoteFactory(match=match, author=junior, body=secret("note"))
+    SessionLogFactory(meeting=meeting, author=junior, shared=secret("shared"), learned=secret("learned"))
     MatchMember.objects.filter(match=match, user=senior).update(decline_reason=secret("decline"))
     invitee = UserFactory(first_name="Ines")
     Invitation.objects.create(program=program, user=invitee, invited_by=hr, status="declined", decline_reason=secret("invitation"))
     Application.objects.get(program=program, user=junior).avoid_people.add(hr)
-    CalendarFeed.objects.create(user=junior, token=secret("feed"))
-    CheckIn.objects.create(program=program, match=match, user=junior, month=1, pulse=2, meetings_as_planned=False, comment=secret("checkin"))
-    survey = Survey.objects.create(program=program)
-    question = Question.objects.create(survey=survey, kind="text", text="What would you change?")
-    response = Response.objects.create(survey=survey, user=junior, role="junior")
-    Answer.objects.create(response=response, question=question, value=secret("answer"))
+    CalendarFeedFactory(user=junior, token=secret("feed"))
+    CheckInFactory(match=match, user=junior, pulse=2, meetings_as_planned=False, comment=secret("checkin"))
+    survey = SurveyFactory(program=program)
+    question = QuestionFactory(survey=survey, kind="text", text="What would you change?")
+    AnswerFactory(response=ResponseFactory(survey=survey, user=junior), question=question, value=secret("answer"))
     SocialAccount.objects.create(user=senior, provider="company", uid="sso-1", extra_data={"secret": secret("sso")})
     return program
 

@@ -1,10 +1,12 @@
-"""Helpers that build programs and applications through the real services."""
+"""Programs for tests: helpers that walk the real services (`tech_program`, `apply`, `invite`)
+for tests about the workflow, and row factories for tests that only need a program to exist."""
 
 import datetime
 
+import factory
 from django.utils import timezone
 
-from programs.models import Program, Topic
+from programs.models import Program, Topic, TopicCategory
 from programs.services import ApplicationAnswers, application_submit, invitations_send, program_create_from_template, program_transition
 
 
@@ -51,3 +53,36 @@ def apply(program: Program, user, **overrides):
 
 def invite(program: Program, hr, *people):
     return invitations_send(program=program, people=list(people), invited_by=hr)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    category = TopicCategory.TECHNOLOGY
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """A program row, a draft by default; `recruiting=True` (open call) or `active=True` (in its
+    first month) for the other phases. No curriculum, no plan: use `tech_program` for those."""
+
+    class Meta:
+        model = Program
+        skip_postgeneration_save = True
+
+    class Params:
+        recruiting = factory.Trait(status=Program.Status.RECRUITING, open_for_applications=True)
+        active = factory.Trait(status=Program.Status.ACTIVE, start_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10)))
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    goal = "Seniors learn how younger colleagues work; the company gets concrete improvements."
+    status = Program.Status.DRAFT
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    created_by = factory.SubFactory("tests.mentoring.factories.UserFactory", level=40)
+
+    @factory.post_generation
+    def coordinators(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.coordinators.set(extracted)
