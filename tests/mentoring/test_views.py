@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mentoring.models import PeopleImport, User
-from tests.mentoring.factories import UserFactory
+from tests.budgets import assert_flat, measure
+from tests.mentoring.factories import DepartmentFactory, UserFactory
 from tests.mentoring.test_people_import import GOOD
 
 pytestmark = pytest.mark.django_db
@@ -144,13 +145,27 @@ def test_directory_lists_searches_and_filters(hr_client, junior, senior):
     assert "Sam Senior" in page and "Jo Junior" not in page
 
 
-@pytest.mark.parametrize("size", [5, 60])
-def test_directory_costs_fixed_queries(hr_client, django_assert_max_num_queries, size):
+def test_directory_costs_the_same_at_two_sizes(hr_client):
+    boss, sales = UserFactory(), DepartmentFactory(name="Sales")
+    url = reverse("mentoring:directory") + f"?department={sales.pk}"  # the same kind of row on every page
+    UserFactory.create_batch(60, manager=boss, department=sales)  # more than a page (50) at both sizes
+    small = measure(lambda: hr_client.get(url))
+    UserFactory.create_batch(140, manager=boss, department=sales)
+    large = measure(lambda: hr_client.get(url))
+    assert_flat(small, large, ceiling=12)  # one page: the same instances too
+    assert large.result.content.decode().count(boss.get_full_name()) == 50  # each row names the manager
+
+
+def test_export_costs_the_same_at_two_sizes(hr_client):
     boss = UserFactory()
-    for _ in range(size):
-        UserFactory(manager=boss)
-    with django_assert_max_num_queries(14):
-        assert hr_client.get(reverse("mentoring:directory")).status_code == 200
+    url = reverse("mentoring:people_export")
+    UserFactory.create_batch(5, manager=boss)
+    small = measure(lambda: hr_client.get(url))
+    UserFactory.create_batch(95, manager=boss)
+    large = measure(lambda: hr_client.get(url))
+    # Everyone is in the file, their managers and departments by join, never one query each.
+    assert_flat(small, large, ceiling=8, listed={"mentoring.User", "mentoring.Department"})
+    assert len(large.result.content.decode().splitlines()) == 1 + User.objects.count()
 
 
 def test_export_downloads_the_directory_as_csv(hr_client, junior):
@@ -245,23 +260,17 @@ def test_friendly_404(client, junior):
     assert "We couldn’t find that page" in response.content.decode()
 
 
-@pytest.mark.parametrize("size", [5, 200])
-def test_import_preview_costs_fixed_queries(hr_client, hr, django_assert_max_num_queries, size):
-    rows = "".join(f"p{i}@acme.test,P{i},Person,,Dept {i % 4},junior,{'p0@acme.test' if i else ''}\n" for i in range(size))
-    record = PeopleImport.objects.create(filename="big.csv", content="email,first_name,last_name,title,department,level,manager_email\n" + rows, uploaded_by=hr)
-    with django_assert_max_num_queries(14):
-        response = hr_client.get(record.get_absolute_url())
-    assert f"Apply: add {size}, update 0" in response.content.decode()
+def test_import_preview_costs_the_same_at_two_sizes(hr_client, hr):
+    def upload(size):
+        rows = "".join(f"p{i}@acme.test,P{i},Person,,Dept {i % 4},junior,{'p0@acme.test' if i else ''}\n" for i in range(size))
+        return PeopleImport.objects.create(filename="big.csv", content="email,first_name,last_name,title,department,level,manager_email\n" + rows, uploaded_by=hr)
 
-
-@pytest.mark.parametrize("size", [2, 25])
-def test_home_costs_fixed_queries(client, senior_manager, django_assert_max_num_queries, size):
-    for _ in range(size):
-        UserFactory(manager=senior_manager)
-    login(client, senior_manager)
-    with django_assert_max_num_queries(10):
-        page = client.get(reverse("portal:home")).content.decode()
-    assert "Direct reports" in page
+    few, many = upload(5), upload(200)
+    small = measure(lambda: hr_client.get(few.get_absolute_url()))
+    large = measure(lambda: hr_client.get(many.get_absolute_url()))
+    assert_flat(small, large, ceiling=12)
+    assert "Apply: add 5, update 0" in small.result.content.decode()
+    assert "Apply: add 200, update 0" in large.result.content.decode()
 
 
 def test_friendly_500_page_renders_without_context():

@@ -1,6 +1,8 @@
 """Notes and logs reach nobody but the pair — a test per route — plus access, the feed,
 timezone display and query budgets."""
 
+import itertools
+
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
@@ -15,7 +17,10 @@ from sessions.services import (
     meeting_propose_times,
     note_add,
 )
+from tests.budgets import assert_flat, measure
+from tests.matching.factories import MatchFactory
 from tests.sessions.conftest import confirmed_pairs, soon
+from tests.sessions.factories import CalendarFeedFactory, MeetingFactory, NoteFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db
 SECRET_NOTE = "my-secret-note-7f3a"
@@ -176,25 +181,54 @@ def test_meeting_page_flow_and_minimum_length_message(client, pair):
     assert kickoff.status == "scheduled"
 
 
-@pytest.mark.parametrize("pairs", [1, 6])
-def test_hr_meetings_view_costs_fixed_queries(hr_client, hr, pairs, django_assert_max_num_queries):
-    program, _people = confirmed_pairs(hr, pairs=pairs)
-    with django_assert_max_num_queries(14):
-        response = hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[program.pk]))
-    assert response.status_code == 200
+def test_hr_meetings_view_costs_the_same_at_two_sizes(hr_client, hr):
+    few, _people = confirmed_pairs(hr, pairs=1)
+    many, _people = confirmed_pairs(hr, pairs=6)
+    small = measure(lambda: hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[few.pk])))
+    large = measure(lambda: hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[many.pk])))
+    # The pairs' meetings are counted in SQL; only the program-wide sessions are loaded.
+    assert_flat(small, large, ceiling=13)
+    assert large.instances["mentoring_sessions.Meeting"] == many.meetings.filter(match=None).count()
+    assert large.result.status_code == 200
 
 
-@pytest.mark.parametrize("logged", [1, 6])
-def test_pair_page_costs_fixed_queries(client, pair, logged, django_assert_max_num_queries):
+def test_pair_page_costs_the_same_at_two_sizes(client, pair):
     program, match, junior, senior = pair
-    meetings = list(Meeting.objects.filter(match=match).order_by("pk")[:logged])
-    for meeting in meetings:
-        Meeting.objects.filter(pk=meeting.pk).update(status="held", starts_at=soon(-5))
-        SessionLog.objects.create(meeting=meeting, author=junior, held=True, actual_minutes=60, shared="a", learned="b")
-        note_add(match=match, author=junior, body="n", visibility="shared")
+    meetings = iter(Meeting.objects.filter(match=match).order_by("pk"))
+
+    def live(count):
+        for meeting in itertools.islice(meetings, count):
+            Meeting.objects.filter(pk=meeting.pk).update(status="held", starts_at=soon(-5))
+            SessionLogFactory(meeting=meeting, author=junior)
+            NoteFactory(match=match, author=junior, visibility="shared")
+
     client.force_login(junior)
-    with django_assert_max_num_queries(16):
-        assert client.get(reverse("mentoring_sessions:pair", args=[match.pk])).status_code == 200
+    url = reverse("mentoring_sessions:pair", args=[match.pk])
+    live(1)
+    small = measure(lambda: client.get(url))
+    live(5)
+    large = measure(lambda: client.get(url))
+    # Notes and logs are listed with their authors (joined, one person per row).
+    assert_flat(small, large, ceiling=14, listed={"mentoring_sessions.SessionLog", "mentoring_sessions.Note", "mentoring.User"})
+    assert (small.instances["mentoring_sessions.Note"], large.instances["mentoring_sessions.Note"]) == (1, 6)
+    assert large.instances["mentoring.User"] - small.instances["mentoring.User"] == 5 + 5
+
+
+def test_calendar_feed_costs_the_same_at_two_sizes(client, junior):
+    feed = CalendarFeedFactory(user=junior)
+
+    def pairs(count):
+        for _ in range(count):
+            MeetingFactory(scheduled=True, match=MatchFactory(junior=junior))
+
+    pairs(2)
+    small = measure(lambda: client.get(feed.get_absolute_url()))
+    pairs(8)
+    large = measure(lambda: client.get(feed.get_absolute_url()))
+    # Every meeting is an event with its pair's members as attendees.
+    listed = {"mentoring_sessions.Meeting", "matching.Match", "matching.MatchMember", "mentoring.User", "programs.Program"}
+    assert_flat(small, large, ceiling=6, listed=listed)
+    assert large.result.content.decode().count("BEGIN:VEVENT") == 10
 
 
 @pytest.mark.parametrize("persona", ["junior", "senior", "outsider"])
