@@ -294,7 +294,7 @@ def test_seed_demo_is_idempotent_and_the_example_file_imports_on_top(capsys):
 
     program = Program.objects.get(template_key="tech")
     assert program.status == Program.Status.ACTIVE
-    ready = readiness(program)
+    ready = readiness(program=program)
     assert (ready.accepted_juniors, ready.accepted_seniors) == (5, 5)
     # A completed run with explanations, declines, and a re-match of the freed people.
     assert MatchRun.objects.filter(program=program).count() == 2
