@@ -3,9 +3,6 @@ survey set-up and the recommendations board for HR."""
 
 from __future__ import annotations
 
-import datetime
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,13 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.models import Match
+from matching.services import match_pause
 from mentoring.access import hr_required
-from mentoring.web import csv_response, flash_errors
+from mentoring.models import User
+from mentoring.web import csv_response, flash_errors, flash_form_errors, form_errors_from
 from programs.models import Program, Topic, TopicCategory
 from sessions.models import Meeting, SessionLog
 
 from . import selectors, services
-from .models import Challenge, CheckIn, Question, Recommendation, Survey
+from .forms import CheckInForm, PairActionForm, QuestionForm, RecommendationForm, RecommendationUpdateForm, SurveyForm
+from .models import Challenge, CheckIn, Recommendation, Survey
 
 
 def _participant_program(request: HttpRequest, pk: int) -> Program:
@@ -32,27 +32,29 @@ def _participant_program(request: HttpRequest, pk: int) -> Program:
     return program
 
 
-
-
 # --- participants ------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     program = _participant_program(request, pk)
-    if request.method == "POST":
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             services.checkin_submit(
-                program=program, user=request.user, pulse=request.POST.get("pulse"),
-                meetings_as_planned=request.POST.get("meetings_as_planned") == "yes", flags=request.POST.getlist("flags"),
-                comment=request.POST.get("comment", ""), reach_out=request.POST.get("reach_out") == "on",
+                program=program, user=request.user, pulse=data["pulse"], meetings_as_planned=data["meetings_as_planned"] == "yes",
+                flags=data["flags"], comment=data["comment"], reach_out=data["reach_out"],
             )  # fmt: skip
-        except (ValidationError, PermissionDenied, ValueError) as exc:
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        except PermissionDenied as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Thank you for checking in."))
             return redirect("portal:home")
-    done = CheckIn.objects.filter(program=program, user=request.user, month=selectors.program_month(program=program)).exists()
-    return render(request, "evaluation/checkin.html", {"program": program, "challenges": Challenge.choices, "done": done, "month": selectors.program_month(program=program)})
+    month = selectors.program_month(program=program)
+    done = CheckIn.objects.filter(program=program, user=request.user, month=month).exists()
+    return render(request, "evaluation/checkin.html", {"program": program, "form": form, "challenges": Challenge.choices, "done": done, "month": month})
 
 
 @login_required
@@ -62,44 +64,40 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     survey = Survey.objects.filter(program=program, status=Survey.Status.OPEN).first()
     if survey is None:
         raise Http404
-    questions = list(survey.questions.all())
     answered = survey.responses.filter(user=request.user).exists()
-    errors = {}
-    if request.method == "POST" and not answered:
-        answers = {}
-        for question in questions:
-            name = f"q{question.pk}"
-            answers[question.pk] = request.POST.getlist(name) if question.kind == Question.Kind.TOPICS else request.POST.get(name)
+    form = SurveyForm(request.POST if request.method == "POST" and not answered else None, survey=survey)
+    if form.is_valid():
         try:
-            services.response_submit(survey=survey, user=request.user, answers=answers)
+            services.response_submit(survey=survey, user=request.user, answers=form.answers())
         except ValidationError as exc:
-            errors = {int(key[1:]): value for key, value in exc.message_dict.items() if key.startswith("q")} if hasattr(exc, "error_dict") else {}
-            if not hasattr(exc, "error_dict"):
+            if hasattr(exc, "error_dict"):
+                form_errors_from(form, exc)
+            else:
                 flash_errors(request, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
             messages.success(request, _("Thank you! Your answers help the next round."))
             return redirect("evaluation:journey", pk=program.pk)
-    return render(
-        request,
-        "evaluation/survey.html",
-        {"program": program, "questions": questions, "answered": answered, "errors": errors, "topics": Topic.objects.filter(is_active=True), "posted": request.POST},
-    )
+    return render(request, "evaluation/survey.html", {"program": program, "form": form, "answered": answered, "topics": Topic.objects.filter(is_active=True)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     program = _participant_program(request, pk)
-    if request.method == "POST":
+    participants = [m.user_id for m in selectors.participants(program=program)]
+    form = RecommendationForm(request.POST if request.method == "POST" else None, coauthors=User.objects.filter(pk__in=participants))
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             services.recommendation_submit(
-                program=program, by=request.user, title=request.POST.get("title", ""), description=request.POST.get("description", ""),
-                area=request.POST.get("area", ""), expected_impact=request.POST.get("expected_impact", ""),
-                coauthors=[m.user for m in selectors.participants(program=program) if str(m.user_id) in request.POST.getlist("coauthors")],
+                program=program, by=request.user, title=data["title"], description=data["description"], area=data["area"],
+                expected_impact=data["expected_impact"], coauthors=list(data["coauthors"]),
             )  # fmt: skip
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        except PermissionDenied as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Recommendation submitted. Leadership's answer will appear here."))
@@ -110,7 +108,7 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/recommendations.html",
-        {"program": program, "board": board, "areas": TopicCategory.choices, "impacts": Recommendation.Impact.choices, "partners": partners},
+        {"program": program, "form": form, "board": board, "areas": TopicCategory.choices, "impacts": Recommendation.Impact.choices, "partners": partners},
     )
 
 
@@ -171,17 +169,20 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=match_pk, program_id=pk)
+    form = PairActionForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("evaluation:dashboard", pk=pk)
+    action, data = form.cleaned_data["action"], form.cleaned_data
     try:
-        if request.POST.get("action") in {"pause", "resume"}:
-            from matching.services import match_pause
-
-            match_pause(match=match, by=request.user, pause=request.POST["action"] == "pause", reason=request.POST.get("reason", ""))
-            messages.success(request, _("Pair paused: no reminders or alarms until you resume it.") if request.POST["action"] == "pause" else _("Pair resumed."))
-        elif request.POST.get("action") == "kudos":
-            services.kudos_send(match=match, by=request.user, message=request.POST.get("message", ""))
+        if action in {"pause", "resume"}:
+            match_pause(match=match, by=request.user, pause=action == "pause", reason=data["reason"])
+            messages.success(request, _("Pair paused: no reminders or alarms until you resume it.") if action == "pause" else _("Pair resumed."))
+        elif action == "kudos":
+            services.kudos_send(match=match, by=request.user, message=data["message"])
             messages.success(request, _("Kudos sent."))
         else:
-            services.hr_note_add(match=match, author=request.user, body=request.POST.get("body", ""))
+            services.hr_note_add(match=match, author=request.user, body=data["body"])
             messages.success(request, _("Note saved (visible to coordinators only)."))
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
@@ -192,48 +193,42 @@ def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
-    survey = Survey.objects.filter(program=program).first()
+    survey = selectors.survey_for(program=program)
+    form = QuestionForm()
     if request.method == "POST":
-        try:
-            if survey is None:
-                raise ValidationError(_("The survey is prepared when the program moves to evaluating."))
-            if request.POST.get("action") == "open":
-                services.survey_open(survey=survey, by=request.user)
-                messages.success(request, _("Survey sent to every participant."))
-            elif request.POST.get("action") == "close":
-                services.survey_close(survey=survey, by=request.user)
-                messages.success(request, _("Survey closed. The results are on the dashboard."))
+        action = request.POST.get("action")  # the button pressed: open, close, or (none) add a question
+        if survey is None:
+            messages.error(request, _("The survey is prepared when the program moves to evaluating."))
+            return redirect("evaluation:survey_manage", pk=program.pk)
+        if action in {"open", "close"}:
+            try:
+                if action == "open":
+                    services.survey_open(survey=survey, by=request.user)
+                    messages.success(request, _("Survey sent to every participant."))
+                else:
+                    services.survey_close(survey=survey, by=request.user)
+                    messages.success(request, _("Survey closed. The results are on the dashboard."))
+            except (ValidationError, PermissionDenied) as exc:
+                flash_errors(request, exc)
+            return redirect("evaluation:survey_manage", pk=program.pk)
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.question_add(survey=survey, kind=data["kind"], text=data["text"], choices=form.options(), required=data["required"])
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # the survey was sent meanwhile: the form is gone from the page
+                    flash_errors(request, exc)
+                    return redirect("evaluation:survey_manage", pk=program.pk)
+                form_errors_from(form, exc)
             else:
-                services.question_add(
-                    survey=survey, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
-                    choices=request.POST.get("choices", "").split("\n"), required=request.POST.get("required") == "on",
-                )  # fmt: skip
                 messages.success(request, _("Question added."))
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        return redirect("evaluation:survey_manage", pk=program.pk)
+                return redirect("evaluation:survey_manage", pk=program.pk)
     return render(
         request,
         "evaluation/survey_manage.html",
-        {"program": program, "survey": survey, "kinds": Question.Kind.choices, "responses": survey.responses.count() if survey else 0},
+        {"program": program, "survey": survey, "form": form, "responses": survey.responses.count() if survey else 0},
     )
-
-
-def _posted_recommendation(request: HttpRequest, program: Program) -> Recommendation:
-    raw = (request.POST.get("recommendation") or "").strip()
-    recommendation = program.recommendations.filter(pk=int(raw)).first() if re.fullmatch(r"[0-9]{1,18}", raw) else None
-    if recommendation is None:
-        raise ValidationError(_("That recommendation is not on this program's board; reload the page and try again."))
-    return recommendation
-
-
-def _posted_date(raw: str | None) -> datetime.date | None:
-    if not (raw or "").strip():
-        return None
-    try:
-        return datetime.date.fromisoformat(raw.strip())
-    except ValueError as exc:
-        raise ValidationError({"follow_up_date": _("Enter the follow-up date as YYYY-MM-DD.")}) from exc
 
 
 @hr_required
@@ -241,12 +236,16 @@ def _posted_date(raw: str | None) -> datetime.date | None:
 def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if request.method == "POST":
+        # Each card on the board posts its own small form; its refusal is shown above the board.
+        form = RecommendationUpdateForm(request.POST, program=program)
+        if not form.is_valid():
+            flash_form_errors(request, form)
+            return redirect(request.get_full_path())
+        data = form.cleaned_data
         try:
-            recommendation = _posted_recommendation(request, program)
             services.recommendation_update(
-                recommendation=recommendation, by=request.user, status=request.POST.get("status", ""),
-                leadership_response=request.POST.get("leadership_response", ""),
-                follow_up_date=_posted_date(request.POST.get("follow_up_date")), outcome=request.POST.get("outcome", ""),
+                recommendation=data["recommendation"], by=request.user, status=data["status"], leadership_response=data["leadership_response"],
+                follow_up_date=data["follow_up_date"], outcome=data["outcome"],
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)

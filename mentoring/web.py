@@ -57,10 +57,20 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def flash_errors(request: HttpRequest, error: Exception) -> None:
-    """Show a service's refusal (ValidationError or PermissionDenied) as error messages."""
-    for message in getattr(error, "messages", None) or [str(error)]:
+def flash_errors(request: HttpRequest, error: Exception, *, limit: int | None = None) -> None:
+    """Show a service's refusal (ValidationError or PermissionDenied) as error messages, the
+    first `limit` of them when a long list would bury the page."""
+    for message in (getattr(error, "messages", None) or [str(error)])[:limit]:
         messages.error(request, message)
+
+
+def flash_form_errors(request: HttpRequest, form: forms.Form, *, labelled: bool = False) -> None:
+    """Show a form's errors as messages, for a small form on a page that redirects after the
+    POST (a board's row, a button); `labelled` names the field before its message."""
+    for name, field_messages in form.errors.items():
+        field = form.fields.get(name)
+        for message in field_messages:
+            messages.error(request, f"{field.label}: {message}" if labelled and field is not None and field.label else message)
 
 
 def form_errors_from(form, error: ValidationError) -> None:

@@ -76,9 +76,15 @@ def test_the_same_survey_answered_properly_is_saved(client, open_survey):
 def test_a_malformed_pulse_is_refused_with_a_message(client, hr, pulse):
     program, ((junior, _senior),) = active(hr)
     client.force_login(junior)
-    response = client.post(reverse("evaluation:checkin", args=[program.pk]), {"pulse": pulse, "meetings_as_planned": "yes"})
+    response = client.post(
+        reverse("evaluation:checkin", args=[program.pk]), {"pulse": pulse, "meetings_as_planned": "no", "flags": ["no_time"], "comment": "Kept"}
+    )
     assert response.status_code == 200
-    assert flashed(response) == ["Choose from 1 to 5."]
+    assert response.context["form"].errors == {"pulse": ["Choose from 1 to 5."]}  # on its field, not a banner
+    page = response.content.decode()
+    assert "Choose from 1 to 5." in page and flashed(response) == []
+    # The rest of the answer is still there to correct and send again.
+    assert 'value="no" checked' in page and 'value="no_time" id="flag-no_time" checked' in page and ">Kept</textarea>" in page
     assert not CheckIn.objects.exists()
 
 
@@ -135,7 +141,9 @@ def test_recommendation_title_and_description_have_limits(client, hr):
     response = client.post(
         reverse("evaluation:recommendations", args=[program.pk]), {"title": "t" * 5000, "description": "Fine", "area": "technology", "expected_impact": "high"}
     )
-    assert response.status_code == 200 and flashed(response) == ["Please keep it to 200 characters (this has 5000)."]
+    assert response.status_code == 200 and flashed(response) == []
+    assert response.context["form"].errors == {"title": ["Please keep it to 200 characters (this has 5000)."]}  # the service's refusal, on its field
+    assert "Please keep it to 200 characters (this has 5000)." in response.content.decode()
     assert not Recommendation.objects.exists()
     recommendation_submit(program=program, by=junior, title="t" * 200, description="d" * 5000, area="technology", expected_impact="high")
     assert Recommendation.objects.count() == 1
