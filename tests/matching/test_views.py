@@ -9,8 +9,9 @@ from mentoring.models import Level
 from programs.models import Program
 from programs.services import application_decide, program_transition
 from tests.budgets import assert_flat, measure
+from tests.matching.factories import PairRuleFactory
 from tests.mentoring.factories import UserFactory
-from tests.programs.factories import apply, tech_program
+from tests.programs.factories import ProgramFactory, apply, tech_program
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,18 @@ def test_review_page_costs_the_same_at_two_sizes(hr_client, hr):
     assert_flat(small, large, ceiling=16, listed={"matching.Match", "matching.MatchMember", "mentoring.User", "mentoring.Department"})
     assert (small.instances["matching.Match"], large.instances["matching.Match"]) == (4, 24)
     assert large.result.content.decode().count('class="card shadow-sm match-card"') == 24
+
+
+def test_pair_rules_are_removed_by_hr_only_through_their_own_program(client, cohort, hr, junior, senior, outsider):
+    program, people = cohort
+    rule = PairRuleFactory(program=program, junior=people["dev"], senior=people["product_lead"], created_by=hr)
+    url = reverse("matching:rule_remove", args=[program.pk, rule.pk])
+    for person in (junior, senior, outsider, people["dev"], people["product_lead"]):
+        client.force_login(person)
+        assert client.post(url).status_code == 403, person
+    client.force_login(hr)
+    elsewhere = ProgramFactory(status=Program.Status.MATCHING)
+    assert client.post(reverse("matching:rule_remove", args=[elsewhere.pk, rule.pk])).status_code == 404
+    assert PairRule.objects.filter(pk=rule.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not PairRule.objects.filter(pk=rule.pk).exists()
