@@ -48,7 +48,11 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Survey
 
-    program = factory.SubFactory(ProgramFactory, status=Program.Status.EVALUATING, start_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200)))
+    program = factory.SubFactory(
+        ProgramFactory,
+        status=Program.Status.EVALUATING,
+        start_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200)),
+    )
     status = Survey.Status.OPEN
     opened_at = factory.LazyFunction(timezone.now)
 

@@ -39,7 +39,9 @@ class MatchMemberFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, level=Level.JUNIOR)
     role = Role.JUNIOR
-    response = factory.LazyAttribute(lambda o: MatchMember.Response.ACCEPTED if o.match.status in ANSWERED else MatchMember.Response.PENDING)
+    response = factory.LazyAttribute(
+        lambda o: MatchMember.Response.ACCEPTED if o.match.status in ANSWERED else MatchMember.Response.PENDING
+    )
     responded_at = factory.LazyAttribute(lambda o: timezone.now() if o.response != MatchMember.Response.PENDING else None)
 
 
@@ -61,8 +63,12 @@ class MatchFactory(factory.django.DjangoModelFactory):
     explanation = factory.LazyFunction(lambda: {"reasons": ["Shares AI and automation"]})
     approved_at = factory.LazyAttribute(lambda o: timezone.now() if o.status != Match.Status.PROPOSED else None)
     confirmed_at = factory.LazyAttribute(lambda o: timezone.now() if o.status in ANSWERED else None)
-    junior_member = factory.RelatedFactory(MatchMemberFactory, factory_related_name="match", user=factory.SelfAttribute("..junior"), role=Role.JUNIOR)
-    senior_member = factory.RelatedFactory(MatchMemberFactory, factory_related_name="match", user=factory.SelfAttribute("..senior"), role=Role.SENIOR)
+    junior_member = factory.RelatedFactory(
+        MatchMemberFactory, factory_related_name="match", user=factory.SelfAttribute("..junior"), role=Role.JUNIOR
+    )
+    senior_member = factory.RelatedFactory(
+        MatchMemberFactory, factory_related_name="match", user=factory.SelfAttribute("..senior"), role=Role.SENIOR
+    )
 
 
 class PairRuleFactory(factory.django.DjangoModelFactory):

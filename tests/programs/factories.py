@@ -74,7 +74,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     class Params:
         recruiting = factory.Trait(status=Program.Status.RECRUITING, open_for_applications=True)
-        active = factory.Trait(status=Program.Status.ACTIVE, start_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10)))
+        active = factory.Trait(
+            status=Program.Status.ACTIVE, start_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+        )
 
     name = factory.Sequence(lambda n: f"Program {n}")
     goal = "Seniors learn how younger colleagues work; the company gets concrete improvements."

@@ -48,7 +48,12 @@ ROUTES = [
         lambda w: w.group_session.get_absolute_url(),
         {"member": 200, "partner": 200, "other_pair": 200, "outsider": 404, "hr": 200},
     ),
-    ("HR meetings", "get", lambda w: reverse("mentoring_sessions:hr_meetings", args=[w.program.pk]), {"member": 403, "partner": 403, "other_pair": 403, "outsider": 403, "hr": 200}),
+    (
+        "HR meetings",
+        "get",
+        lambda w: reverse("mentoring_sessions:hr_meetings", args=[w.program.pk]),
+        {"member": 403, "partner": 403, "other_pair": 403, "outsider": 403, "hr": 200},
+    ),
     ("calendar settings", "get", lambda w: reverse("mentoring_sessions:calendar"), dict.fromkeys(MEMBERS_ONLY, 200)),
 ]
 
