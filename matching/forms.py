@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import User
-from mentoring.web import IdChoiceField
+from mentoring.web import IdChoiceField, IdMultipleChoiceField
 
-from .models import MatchingConfig, PairRule
+from .models import Match, MatchingConfig, PairRule
 
 
 class ConfigForm(forms.Form):
@@ -14,6 +14,20 @@ class ConfigForm(forms.Form):
     diversity = forms.IntegerField(label=_("Different departments"), min_value=0, max_value=100)
     objective = forms.ChoiceField(label=_("Objective"), choices=MatchingConfig.Objective.choices)
     min_level_gap = forms.IntegerField(label=_("Minimum level gap"), min_value=0, max_value=60)
+
+
+class ApproveForm(forms.Form):
+    """The proposals HR offers; none chosen means all of them."""
+
+    matches = IdMultipleChoiceField(
+        queryset=Match.objects.none(),
+        required=False,
+        error_messages=dict.fromkeys(("invalid_choice", "invalid_pk_value", "invalid_list"), _("Choose the matches to offer from the list.")),
+    )
+
+    def __init__(self, *args, program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["matches"].queryset = program.matches.all()
 
 
 class PairForm(forms.Form):

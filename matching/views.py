@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
-from mentoring.web import flash_errors, pk_from
+from mentoring.web import flash_errors, flash_form_errors
 from programs.models import Program
 
 from . import selectors, services
-from .forms import AnswerForm, ConfigForm, EndForm, PairForm
+from .forms import AnswerForm, ApproveForm, ConfigForm, EndForm, PairForm
 from .models import Match, PairRule
 
 
@@ -25,8 +25,6 @@ def _program(pk: int) -> Program:
 
 def _back(program: Program) -> HttpResponse:
     return redirect("matching:review", pk=program.pk)
-
-
 
 
 @hr_required
@@ -86,8 +84,7 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = ConfigForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")
+        flash_form_errors(request, form, labelled=True)
         return _back(program)
     data = form.cleaned_data
     try:
@@ -108,13 +105,12 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(pk)
-    chosen = request.POST.getlist("matches")
-    chosen_pks = [pk_from(value) for value in chosen]
-    if None in chosen_pks:  # never fall back to "approve all" on a malformed choice
-        messages.error(request, _("Choose the matches to offer from the list."))
+    form = ApproveForm(request.POST, program=program)
+    if not form.is_valid():  # never fall back to "approve all" on a malformed choice
+        flash_form_errors(request, form)
         return _back(program)
     try:
-        selected = list(program.matches.filter(pk__in=chosen_pks)) if chosen_pks else None
+        selected = list(form.cleaned_data["matches"]) or None
         count = services.matches_approve(program=program, by=request.user, matches=selected)
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -197,7 +193,7 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.match_respond(match=match, user=request.user, accept=form.cleaned_data["answer"] == "accept", reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Thank you, your answer is saved."))
         return redirect(match.get_absolute_url())

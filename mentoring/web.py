@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .spreadsheet import write_csv
 
@@ -55,6 +56,14 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
             if pk_from(str(pk)) is None:
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
         return super()._check_values(value)
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """`url` when it leads back into this site, else None: a `next` taken from a form or a
+    link must never send people elsewhere ("//evil.com", "/\\evil.com", "https://evil.com")."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return None
 
 
 def flash_errors(request: HttpRequest, error: Exception, *, limit: int | None = None) -> None:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from mentoring.access import hr_required
 from mentoring.models import User
-from mentoring.web import pk_from
+from mentoring.web import flash_form_errors, pk_from
 
 from . import registry, selectors, services
 from .emails import UNSUBSCRIBE_SALT
+from .forms import PreferencesForm, ResendForm
 from .models import Notification
 
 
@@ -25,11 +26,13 @@ from .models import Notification
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     offered = [kind for kind in registry.kinds() if not kind.essential and (not kind.hr_only or request.user.is_hr_coordinator)]
-    if request.method == "POST":
-        enabled = set(request.POST.getlist("enabled"))
+    form = PreferencesForm(request.POST if request.method == "POST" else None, offered=[(kind.key, kind.label) for kind in offered])
+    if form.is_valid():
+        enabled = set(form.cleaned_data["enabled"])
         services.preferences_update(user=request.user, disabled=[kind.key for kind in offered if kind.key not in enabled])
         messages.success(request, _("Your e-mail settings are saved."))
         return redirect("notifications:preferences")
+    flash_form_errors(request, form)
     disabled = selectors.preferences_of(user=request.user)
     kinds = [(kind.key, kind.label, kind.key not in disabled) for kind in offered]
     essential = [kind.label for kind in registry.kinds() if kind.essential]
@@ -61,11 +64,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """The outbox for HR: who got what and when, failures to resend. Never message bodies."""
     if request.method == "POST":
-        pk = pk_from(request.POST.get("notification"))
-        item = Notification.objects.filter(pk=pk).first() if pk else None
-        if item is None:
-            messages.error(request, _("Choose an e-mail to resend."))
-        elif services.notification_resend(notification=item).status == Notification.Status.QUEUED:
+        form = ResendForm(request.POST)
+        if not form.is_valid():
+            flash_form_errors(request, form)
+        elif services.notification_resend(notification=form.cleaned_data["notification"]).status == Notification.Status.QUEUED:
             messages.success(request, _("Queued again."))
         else:
             messages.error(request, _("Only failed e-mails can be resent."))

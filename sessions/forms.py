@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Note
+from mentoring.web import IdChoiceField, pk_from
+
+from .models import Meeting, Note, TimeOption
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -42,8 +44,32 @@ class LogForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Write something first.")})
     visibility = forms.ChoiceField(label=_("Visible to"), choices=Note.Visibility.choices)
+    meeting = forms.CharField(required=False, widget=forms.HiddenInput)  # the pair's meeting the note is about, if any
+    next = forms.CharField(required=False, widget=forms.HiddenInput)  # the page to go back to; checked by the view
+
+    def __init__(self, *args, match=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.match = match
+
+    def clean_meeting(self) -> Meeting | None:
+        """The pair's meeting, or None: a note that names no meeting of this pair (stale, or
+        tampered with) is still the author's note, only not tied to a meeting."""
+        pk = pk_from(self.cleaned_data["meeting"])
+        return self.match.meetings.filter(pk=pk).first() if pk and self.match is not None else None
+
+
+class ConfirmTimeForm(forms.Form):
+    """The time a participant picks from those their partner offered."""
+
+    option = IdChoiceField(
+        queryset=TimeOption.objects.none(), error_messages=dict.fromkeys(("required", "invalid_choice"), _("Pick one of the offered times."))
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = meeting.options.all()
 
 
 class ActionItemForm(forms.Form):

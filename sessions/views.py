@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.models import Match
 from mentoring.access import hr_gate, hr_required, user_is_hr
 from mentoring.models import User
-from mentoring.web import csv_response, flash_errors, form_errors_from, pk_from
+from mentoring.web import csv_response, flash_errors, flash_form_errors, form_errors_from, pk_from, safe_next
 from programs.models import Program
 
 from . import calendar, selectors, services
-from .forms import ActionItemForm, CancelForm, LogForm, NoteForm, ProposeForm, RescheduleForm
-from .models import ActionItem, CalendarFeed, Meeting, Project, TimeOption
+from .forms import ActionItemForm, CancelForm, ConfirmTimeForm, LogForm, NoteForm, ProposeForm, RescheduleForm
+from .models import ActionItem, CalendarFeed, Meeting, Project
 
 JUNIOR_PREP = [
     _("Prepare the topic for the session"),
@@ -85,23 +85,19 @@ def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
 @require_POST
 def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
-    form = NoteForm(request.POST)
-    meeting = None
-    if request.POST.get("meeting"):
-        meeting = Meeting.objects.filter(pk=pk_from(request.POST["meeting"]), match=match).first()
+    form = NoteForm(request.POST, match=match)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.note_add(match=match, author=request.user, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"], meeting=meeting)
+            services.note_add(match=match, author=request.user, body=data["body"], visibility=data["visibility"], meeting=data["meeting"])
         except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("Note saved."))
     else:
-        messages.error(request, _("Write something first."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("mentoring_sessions:pair", match_pk=match.pk)
+        flash_form_errors(request, form)
+    next_url = safe_next(request, form.cleaned_data.get("next"))
+    return redirect(next_url) if next_url else redirect("mentoring_sessions:pair", match_pk=match.pk)
 
 
 @login_required
@@ -140,14 +136,14 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "reschedule": RescheduleForm(request.POST if action == "reschedule" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
         "cancel": CancelForm(request.POST if action == "cancel" else None),
         "log": LogForm(request.POST if action == "log" else None),
+        "confirm": ConfirmTimeForm(request.POST if action == "confirm" else None, meeting=meeting),
     }
     if action:
         try:
             if action == "confirm":
-                option = TimeOption.objects.filter(pk=pk_from(request.POST.get("option")), meeting=meeting).first()
-                if option is None:
-                    raise ValidationError(_("Pick one of the offered times."))
-                services.meeting_confirm_time(meeting=meeting, by=request.user, option=option)
+                if not forms["confirm"].is_valid():
+                    raise ValidationError(forms["confirm"].errors["option"])
+                services.meeting_confirm_time(meeting=meeting, by=request.user, option=forms["confirm"].cleaned_data["option"])
                 messages.success(request, _("Scheduled. A calendar invitation is on its way to both of you."))
                 return redirect(meeting.get_absolute_url())
             form = forms.get(action)
