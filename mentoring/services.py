@@ -171,13 +171,9 @@ def people_import_apply(*, content: str) -> ImportResult:
         return ImportResult(created=plan.created, updated=plan.updated, unchanged=plan.unchanged)
 
 
-def people_export_csv(*, people) -> str:
-    """The directory in the import format, so an export can be edited and imported back.
-
-    Cells are spreadsheet-safe (`mentoring.spreadsheet`); the import reads them back exactly.
-    """
-    buffer = io.StringIO()
-    rows = (
+def people_export_rows(*, people) -> list[list[str]]:
+    """The directory in the import format (header first), so an export can be edited and imported back."""
+    rows = [
         [
             user.email,
             user.first_name,
@@ -190,8 +186,15 @@ def people_export_csv(*, people) -> str:
             user.language,
         ]
         for user in people
-    )
-    write_csv(buffer, [[*COLUMNS, "timezone", "language"], *rows])
+    ]
+    return [[*COLUMNS, "timezone", "language"], *rows]
+
+
+def people_export_csv(*, people) -> str:
+    """`people_export_rows` as CSV text. Cells are spreadsheet-safe (`mentoring.spreadsheet`); the
+    import reads them back exactly."""
+    buffer = io.StringIO()
+    write_csv(buffer, people_export_rows(people=people))
     return buffer.getvalue()
 
 

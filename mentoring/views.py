@@ -17,6 +17,7 @@ from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
 from .health import health_report
 from .models import PeopleImport
 from .people_import import decode_upload, plan_people_import
+from .web import csv_response, flash_errors
 
 PREVIEW_ROW_LIMIT = 500
 
@@ -55,19 +56,14 @@ def directory(request: HttpRequest) -> HttpResponse:
         level=filters.get("level"),
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "mentoring/directory.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "mentoring/directory.html", {"form": form, "page": page})
 
 
 @hr_required
 @require_GET
 def people_export(request: HttpRequest) -> HttpResponse:
-    content = services.people_export_csv(people=selectors.people_for_export())
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.csv"'
-    return response
+    return csv_response(services.people_export_rows(people=selectors.people_for_export()), f"people-{stamp}.csv")
 
 
 @hr_required
@@ -99,8 +95,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("mentoring:people_import")
             result = services.people_import_confirm(people_import=record, confirmed_by=request.user)
         except ValidationError as exc:
-            for message in exc.messages[:20]:
-                messages.error(request, message)
+            flash_errors(request, exc, limit=20)
             return redirect(record)
         messages.success(
             request,
