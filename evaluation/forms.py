@@ -40,19 +40,29 @@ def _question_field(question: Question) -> forms.Field:
     required = {"required": _("Please answer this question.")}
     if question.kind == Question.Kind.SCALE:
         return forms.TypedChoiceField(
-            choices=PULSE_CHOICES, coerce=int, required=question.required, error_messages={**required, "invalid_choice": _("Choose from 1 to 5.")}
+            choices=PULSE_CHOICES,
+            coerce=int,
+            required=question.required,
+            error_messages={**required, "invalid_choice": _("Choose from 1 to 5.")},
         )
     if question.kind == Question.Kind.YESNO:
-        return forms.ChoiceField(choices=YES_NO, required=question.required, error_messages={**required, "invalid_choice": _("Answer yes or no.")})
+        return forms.ChoiceField(
+            choices=YES_NO, required=question.required, error_messages={**required, "invalid_choice": _("Answer yes or no.")}
+        )
     if question.kind == Question.Kind.CHOICE:
         return forms.ChoiceField(
-            choices=[(c, c) for c in question.choices], required=question.required, error_messages={**required, "invalid_choice": _("Choose one of the options.")}
+            choices=[(c, c) for c in question.choices],
+            required=question.required,
+            error_messages={**required, "invalid_choice": _("Choose one of the options.")},
         )
     if question.kind == Question.Kind.TOPICS:
         return IdMultipleChoiceField(
             queryset=Topic.objects.all(),
             required=question.required,
-            error_messages={**required, **_same_message(_("Choose topics from the list."), "invalid_choice", "invalid_pk_value", "invalid_list")},
+            error_messages={
+                **required,
+                **_same_message(_("Choose topics from the list."), "invalid_choice", "invalid_pk_value", "invalid_list"),
+            },
         )
     return forms.CharField(required=question.required, error_messages=required)  # its length limit is the service's
 
@@ -81,7 +91,9 @@ class SurveyForm(forms.Form):
 class RecommendationForm(forms.Form):
     title = forms.CharField(error_messages={"required": _("Give it a title.")})  # length limits: the service's
     description = forms.CharField(widget=forms.Textarea, error_messages={"required": _("Describe the change you suggest.")})
-    area = forms.ChoiceField(choices=TopicCategory.choices, error_messages=_same_message(_("Choose an area."), "required", "invalid_choice"))
+    area = forms.ChoiceField(
+        choices=TopicCategory.choices, error_messages=_same_message(_("Choose an area."), "required", "invalid_choice")
+    )
     expected_impact = forms.ChoiceField(
         choices=Recommendation.Impact.choices,
         initial=Recommendation.Impact.MEDIUM,
@@ -126,11 +138,18 @@ class RecommendationUpdateForm(forms.Form):
 
     recommendation = IdChoiceField(
         queryset=Recommendation.objects.none(),
-        error_messages=_same_message(_("That recommendation is not on this program's board; reload the page and try again."), "required", "invalid_choice"),
+        error_messages=_same_message(
+            _("That recommendation is not on this program's board; reload the page and try again."), "required", "invalid_choice"
+        ),
     )
-    status = forms.ChoiceField(choices=Recommendation.Status.choices, error_messages=_same_message(_("Choose a status from the list."), "required", "invalid_choice"))
+    status = forms.ChoiceField(
+        choices=Recommendation.Status.choices,
+        error_messages=_same_message(_("Choose a status from the list."), "required", "invalid_choice"),
+    )
     leadership_response = forms.CharField(required=False)  # length limits: the service's
-    follow_up_date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages={"invalid": _("Enter the follow-up date as YYYY-MM-DD.")})
+    follow_up_date = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], error_messages={"invalid": _("Enter the follow-up date as YYYY-MM-DD.")}
+    )
     outcome = forms.CharField(required=False)
 
     def __init__(self, *args, program: Program, **kwargs) -> None:

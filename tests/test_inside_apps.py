@@ -12,7 +12,11 @@ SELECTOR_MODULES = [f"{app}.selectors" for app in LAYERS if (ROOT / app / "selec
 
 
 def public_functions(module):
-    return [(name, value) for name, value in vars(module).items() if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")]
+    return [
+        (name, value)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")
+    ]
 
 
 @pytest.mark.parametrize("name", SELECTOR_MODULES)

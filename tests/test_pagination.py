@@ -37,7 +37,8 @@ def test_the_directorys_next_page_keeps_the_filter(hr_client):
 @pytest.mark.django_db
 def test_the_outbox_pages_beyond_the_latest_hundred(hr_client, junior):
     Notification.objects.bulk_create(
-        Notification(recipient=junior, kind="phase_change", dedupe_key=f"page-{n}", context={}, status=Notification.Status.FAILED) for n in range(101)
+        Notification(recipient=junior, kind="phase_change", dedupe_key=f"page-{n}", context={}, status=Notification.Status.FAILED)
+        for n in range(101)
     )
     page = hr_client.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
     assert 'href="?status=failed&amp;page=2"' in page

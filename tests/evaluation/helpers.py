@@ -23,5 +23,12 @@ def evaluating(hr, pairs):
 def answer(survey, user, satisfaction, relationship, **extra):
     values = {}
     for question in survey.questions.all():
-        values[question.pk] = {"satisfaction": satisfaction, "relationship": "yes" if relationship else "no", "continue": "yes", "skills": "Git", "worked": "Time", "change": "More"}.get(question.key, extra.get(question.text))
+        values[question.pk] = {
+            "satisfaction": satisfaction,
+            "relationship": "yes" if relationship else "no",
+            "continue": "yes",
+            "skills": "Git",
+            "worked": "Time",
+            "change": "More",
+        }.get(question.key, extra.get(question.text))
     return response_submit(survey=survey, user=user, answers=values)

@@ -27,11 +27,11 @@ def test_checkin_guards(hr, outsider):
     checkin_submit(program=program, user=junior, pulse=4, meetings_as_planned=True)
     with pytest.raises(ValidationError, match="already checked in"):
         checkin_submit(program=program, user=junior, pulse=4, meetings_as_planned=True)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="for people in a confirmed pair"):
         checkin_submit(program=program, user=outsider, pulse=4, meetings_as_planned=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Choose from 1 to 5"):
         checkin_submit(program=program, user=senior, pulse=9, meetings_as_planned=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Unknown challenge"):
         checkin_submit(program=program, user=senior, pulse=3, meetings_as_planned=True, flags=["bored"])
     assert CheckIn.objects.count() == 1
 
@@ -41,19 +41,27 @@ def test_hr_notes_and_kudos_are_for_coordinators(hr, junior):
     match = Match.objects.get(program=program)
     hr_note_add(match=match, author=hr, body="Called both; moving to Thursdays.")
     assert pair_health(program=program)[0].hr_notes[0].body == "Called both; moving to Thursdays."
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="HR notes are for coordinators"):
         hr_note_add(match=match, author=j, body="x")
     assert kudos_send(match=match, by=hr, message="Well done!") == 2
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Kudos come from the coordinators"):
         kudos_send(match=match, by=j, message="x")
 
 
 def test_entering_evaluation_prepares_the_survey_and_hr_can_add_questions(hr):
     program, _people = evaluating(hr, 1)
     survey = Survey.objects.get(program=program)
-    assert [q.key for q in survey.questions.all()] == ["satisfaction", "skills", "skills_topics", "relationship", "continue", "worked", "change"]
+    assert [q.key for q in survey.questions.all()] == [
+        "satisfaction",
+        "skills",
+        "skills_topics",
+        "relationship",
+        "continue",
+        "worked",
+        "change",
+    ]
     question_add(survey=survey, kind=Question.Kind.CHOICE, text="Best format?", choices=["1:1", "group"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="needs at least two options"):
         question_add(survey=survey, kind=Question.Kind.CHOICE, text="Only one option", choices=["a"])
     survey_open(survey=survey, by=hr)
     with pytest.raises(ValidationError, match="before the survey is sent"):
@@ -66,9 +74,9 @@ def test_survey_guards(hr, outsider):
     with pytest.raises(ValidationError, match="not open"):
         answer(survey, junior, 4, True)
     survey_open(survey=survey, by=hr)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="The survey is for the program"):
         answer(survey, outsider, 4, True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Please answer this question"):
         response_submit(survey=survey, user=junior, answers={})  # required questions missing
     answer(survey, junior, 4, True)
     with pytest.raises(ValidationError, match="already answered"):
@@ -77,16 +85,30 @@ def test_survey_guards(hr, outsider):
 
 def test_recommendation_workflow(hr, outsider):
     program, ((junior, senior),) = active(hr)
-    recommendation = recommendation_submit(program=program, by=junior, title="Dev containers", description="Faster onboarding", area="technology", expected_impact="high", coauthors=[senior, outsider])
+    recommendation = recommendation_submit(
+        program=program,
+        by=junior,
+        title="Dev containers",
+        description="Faster onboarding",
+        area="technology",
+        expected_impact="high",
+        coauthors=[senior, outsider],
+    )
     assert set(recommendation.authors.all()) == {junior, senior}  # outsiders are not co-authors
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Recommendations come from the program"):
         recommendation_submit(program=program, by=outsider, title="x", description="y", area="culture", expected_impact="low")
     with pytest.raises(ValidationError, match="cannot become adopted"):
-        recommendation_update(recommendation=recommendation, by=hr, status="adopted", leadership_response="Yes", follow_up_date=timezone.localdate())
+        recommendation_update(
+            recommendation=recommendation, by=hr, status="adopted", leadership_response="Yes", follow_up_date=timezone.localdate()
+        )
     recommendation_update(recommendation=recommendation, by=hr, status="under_review")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="needs a follow-up date"):
         recommendation_update(recommendation=recommendation, by=hr, status="adopted", leadership_response="Yes")  # follow-up date missing
-    with pytest.raises(PermissionDenied):
-        recommendation_update(recommendation=recommendation, by=junior, status="adopted", leadership_response="Yes", follow_up_date=timezone.localdate())
-    recommendation_update(recommendation=recommendation, by=hr, status="adopted", leadership_response="Funded", follow_up_date=timezone.localdate())
+    with pytest.raises(PermissionDenied, match="Coordinators record leadership"):
+        recommendation_update(
+            recommendation=recommendation, by=junior, status="adopted", leadership_response="Yes", follow_up_date=timezone.localdate()
+        )
+    recommendation_update(
+        recommendation=recommendation, by=hr, status="adopted", leadership_response="Funded", follow_up_date=timezone.localdate()
+    )
     assert Recommendation.objects.get().status == "adopted"

@@ -24,7 +24,14 @@ def test_the_base_gives_the_greeting_the_button_and_the_footer():
     recipient = UserFactory(first_name="Ada", language="en")
     html = render_to_string(
         "emails/kudos.html",
-        {"recipient": recipient, "site_name": "Reverse Mentoring", "message": "Well done!", "url": "https://rm.example/pair/1/", "preferences_url": "https://rm.example/prefs/", "unsubscribe_url": "https://rm.example/u/x/"},
+        {
+            "recipient": recipient,
+            "site_name": "Reverse Mentoring",
+            "message": "Well done!",
+            "url": "https://rm.example/pair/1/",
+            "preferences_url": "https://rm.example/prefs/",
+            "unsubscribe_url": "https://rm.example/u/x/",
+        },
     )
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</body></html>")
     assert '<html lang="en">' in html and "Hello Ada," in html and "<p>Well done!</p>" in html

@@ -16,11 +16,15 @@ def flashed(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-@pytest.mark.parametrize("next_url", ["/\\evil.com", "//evil.com", "https://evil.com", "http://testserver.evil.com/", "javascript:alert(1)", " //evil.com"])
+@pytest.mark.parametrize(
+    "next_url", ["/\\evil.com", "//evil.com", "https://evil.com", "http://testserver.evil.com/", "javascript:alert(1)", " //evil.com"]
+)
 def test_a_next_off_the_site_is_refused(client, pair, next_url):
     _program, match, junior, _senior = pair
     client.force_login(junior)
-    response = client.post(reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "A thought", "visibility": "private", "next": next_url})
+    response = client.post(
+        reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "A thought", "visibility": "private", "next": next_url}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("mentoring_sessions:pair", args=[match.pk])
     assert Note.objects.get().body == "A thought"  # the note itself is fine
@@ -41,7 +45,9 @@ def test_a_note_naming_another_pairs_meeting_is_not_tied_to_it(client, hr):
     mine = Meeting.objects.filter(match__members__user=junior).first().match
     theirs = Meeting.objects.filter(match__members__user=other_junior).first()
     client.force_login(junior)
-    response = client.post(reverse("mentoring_sessions:note_add", args=[mine.pk]), {"body": "x", "visibility": "private", "meeting": str(theirs.pk)})
+    response = client.post(
+        reverse("mentoring_sessions:note_add", args=[mine.pk]), {"body": "x", "visibility": "private", "meeting": str(theirs.pk)}
+    )
     assert response.status_code == 302 and flashed(response) == ["Note saved."]
     note = Note.objects.get()
     assert (note.match, note.meeting) == (mine, None)
