@@ -95,7 +95,7 @@ class PairSignal:
         choices = RiskReason if self.code in RiskReason.values else MilestoneKind
         params = dict(self.params)
         if "challenge" in params:
-            params["challenge"] = str(Challenge(params["challenge"]).label).lower()
+            params["challenge"] = str(Challenge(str(params["challenge"])).label).lower()
         return str(choices(self.code).label) % params
 
     def __str__(self) -> str:
@@ -347,7 +347,7 @@ class Todo:
     url: str
 
 
-def todo_for(*, user) -> list[Todo]:
+def todo_for(*, user: User) -> list[Todo]:
     """Pending check-ins and surveys for the portal home, in four queries."""
     from django.urls import reverse
 

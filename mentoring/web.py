@@ -79,7 +79,7 @@ def flash_form_errors(request: HttpRequest, form: forms.Form, *, labelled: bool 
     for name, field_messages in form.errors.items():
         field = form.fields.get(name)
         for message in field_messages:
-            messages.error(request, f"{field.label}: {message}" if labelled and field is not None and field.label else message)
+            messages.error(request, f"{field.label}: {message}" if labelled and field is not None and field.label else str(message))
 
 
 def form_errors_from(form, error: ValidationError) -> None:
