@@ -59,7 +59,9 @@ def _digest(notification):
         "period_days": facts.period_days,
         "missed_this_week": Meeting.objects.filter(program=program, status=Meeting.Status.MISSED, starts_at__gte=week_ago).count(),
         "held_this_week": Meeting.objects.filter(program=program, status=Meeting.Status.HELD, starts_at__gte=week_ago).count(),
-        "pending_acceptances": MatchMember.objects.filter(match__program=program, match__status=Match.Status.APPROVED, response=MatchMember.Response.PENDING).count(),
+        "pending_acceptances": MatchMember.objects.filter(
+            match__program=program, match__status=Match.Status.APPROVED, response=MatchMember.Response.PENDING
+        ).count(),
         "failed_emails": Notification.objects.filter(program=program, status=Notification.Status.FAILED).count(),
         "applications_waiting": program.applications.aggregate(n=Count("pk", filter=Q(status="submitted")))["n"],
         "url": absolute_url(program.get_manage_url()),
@@ -83,7 +85,15 @@ def checkin_reminders(now: datetime.datetime) -> list[Message]:
         done = set(CheckIn.objects.filter(program=program, month=month).values_list("user_id", flat=True))
         for member in participants(program=program):
             if member.match.status == Match.Status.CONFIRMED and member.user_id not in done:
-                messages.append(Message(member.user_id, CHECKIN_DUE, f"checkin-due:{program.pk}:{month}:{member.user_id}", {"program_id": program.pk}, program.pk))
+                messages.append(
+                    Message(
+                        member.user_id,
+                        CHECKIN_DUE,
+                        f"checkin-due:{program.pk}:{month}:{member.user_id}",
+                        {"program_id": program.pk},
+                        program.pk,
+                    )
+                )
     return messages
 
 
@@ -98,7 +108,15 @@ def survey_reminders(now: datetime.datetime) -> list[Message]:
         answered = set(Response.objects.filter(survey=survey).values_list("user_id", flat=True))
         for member in participants(program=survey.program):
             if member.user_id not in answered:
-                messages.append(Message(member.user_id, SURVEY_REMINDER, f"survey-reminder:{survey.pk}:{member.user_id}", {"program_id": survey.program_id}, survey.program_id))
+                messages.append(
+                    Message(
+                        member.user_id,
+                        SURVEY_REMINDER,
+                        f"survey-reminder:{survey.pk}:{member.user_id}",
+                        {"program_id": survey.program_id},
+                        survey.program_id,
+                    )
+                )
     return messages
 
 
@@ -110,7 +128,15 @@ def hr_digests(now: datetime.datetime) -> list[Message]:
     messages = []
     for program in Program.objects.filter(status__in=live).prefetch_related(Prefetch("coordinators", queryset=hr_coordinators())):
         for coordinator in program.coordinators.all():
-            messages.append(Message(coordinator.pk, HR_DIGEST, f"hr-digest:{program.pk}:{coordinator.pk}:{year}-W{week:02d}", {"program_id": program.pk}, program.pk))
+            messages.append(
+                Message(
+                    coordinator.pk,
+                    HR_DIGEST,
+                    f"hr-digest:{program.pk}:{coordinator.pk}:{year}-W{week:02d}",
+                    {"program_id": program.pk},
+                    program.pk,
+                )
+            )
     return messages
 
 

@@ -55,7 +55,12 @@ def membership(*, program: Program, user: User) -> MatchMember | None:
 
 def participants(*, program: Program) -> list[MatchMember]:
     """Everyone in a confirmed (or ended) pair of `program`, with their user and match."""
-    return list(MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING).select_related("user", "match").order_by("user_id").distinct())
+    return list(
+        MatchMember.objects.filter(match__program=program, match__status__in=PARTICIPATING)
+        .select_related("user", "match")
+        .order_by("user_id")
+        .distinct()
+    )
 
 
 def survey_for(*, program: Program) -> Survey | None:
@@ -133,14 +138,21 @@ def pair_health(*, program: Program, now: datetime.datetime | None = None) -> li
     since = now - datetime.timedelta(days=period)
     matches = list(
         program.matches.filter(status__in=[Match.Status.CONFIRMED, Match.Status.PAUSED])
-        .prefetch_related(Prefetch("members", queryset=MatchMember.objects.select_related("user")), Prefetch("hr_notes", queryset=HRNote.objects.select_related("author")))
+        .prefetch_related(
+            Prefetch("members", queryset=MatchMember.objects.select_related("user")),
+            Prefetch("hr_notes", queryset=HRNote.objects.select_related("author")),
+        )
         .order_by("pk")
     )
     meetings = defaultdict(list)
     for meeting in Meeting.objects.filter(match__in=matches).only("pk", "match_id", "status", "starts_at", "kind"):
         meetings[meeting.match_id].append(meeting)
     logs = defaultdict(list)
-    for log in SessionLog.objects.filter(meeting__match__in=matches, held=True).only("meeting__match_id", "author_id", "shared", "learned").select_related("meeting"):
+    for log in (
+        SessionLog.objects.filter(meeting__match__in=matches, held=True)
+        .only("meeting__match_id", "author_id", "shared", "learned")
+        .select_related("meeting")
+    ):
         logs[log.meeting.match_id].append(log)
     latest: dict[tuple[int, int], CheckIn] = {}
     for checkin in CheckIn.objects.filter(match__in=matches).order_by("created_at"):
@@ -172,7 +184,12 @@ def pair_health(*, program: Program, now: datetime.datetime | None = None) -> li
             health.reasons.append(PairSignal(RiskReason.REACH_OUT))
         pair_logs = logs[match.pk]
         if pair_logs:
-            sides = {(roles.get(log.author_id), kind) for log in pair_logs for kind, text in (("shared", log.shared), ("learned", log.learned)) if text}
+            sides = {
+                (roles.get(log.author_id), kind)
+                for log in pair_logs
+                for kind, text in (("shared", log.shared), ("learned", log.learned))
+                if text
+            }
             if not {(Role.JUNIOR, "shared"), (Role.SENIOR, "shared"), (Role.JUNIOR, "learned"), (Role.SENIOR, "learned")} <= sides:
                 health.reasons.append(PairSignal(RiskReason.ONE_WAY))
         if any(m.kind == Meeting.Kind.KICKOFF for m in held):
@@ -299,11 +316,22 @@ def pulse_average(*, program: Program, month: int, pulses: list[int]) -> tuple[f
 
 
 def dashboard(*, program: Program) -> Dashboard:
-    applications = program.applications.aggregate(
-        applied=Count("pk"), accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED))
+    applications = program.applications.aggregate(applied=Count("pk"), accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)))
+    matched = (
+        MatchMember.objects.filter(
+            match__program=program,
+            match__status__in=[Match.Status.PROPOSED, Match.Status.APPROVED, Match.Status.CONFIRMED, Match.Status.ENDED],
+        )
+        .values("user_id")
+        .distinct()
+        .count()
     )
-    matched = MatchMember.objects.filter(match__program=program, match__status__in=[Match.Status.PROPOSED, Match.Status.APPROVED, Match.Status.CONFIRMED, Match.Status.ENDED]).values("user_id").distinct().count()
-    confirmed = MatchMember.objects.filter(match__program=program, match__status__in=[Match.Status.CONFIRMED, Match.Status.ENDED]).values("user_id").distinct().count()
+    confirmed = (
+        MatchMember.objects.filter(match__program=program, match__status__in=[Match.Status.CONFIRMED, Match.Status.ENDED])
+        .values("user_id")
+        .distinct()
+        .count()
+    )
     funnel = [
         ("invited", program.invitations.count()),
         ("applied", applications["applied"]),
@@ -354,8 +382,11 @@ def todo_for(*, user: User) -> list[Todo]:
     from .models import Response
 
     members = list(
-        MatchMember.objects.filter(user=user, match__status__in=[Match.Status.CONFIRMED, Match.Status.ENDED], match__program__status__in=[Program.Status.ACTIVE, Program.Status.EVALUATING])
-        .select_related("match__program")
+        MatchMember.objects.filter(
+            user=user,
+            match__status__in=[Match.Status.CONFIRMED, Match.Status.ENDED],
+            match__program__status__in=[Program.Status.ACTIVE, Program.Status.EVALUATING],
+        ).select_related("match__program")
     )
     programs = {m.match.program_id: m.match.program for m in members}
     done = set(CheckIn.objects.filter(user=user, program_id__in=programs).values_list("program_id", "month"))
@@ -364,8 +395,14 @@ def todo_for(*, user: User) -> list[Todo]:
     todos = []
     for member in members:
         program = member.match.program
-        if program.status == Program.Status.ACTIVE and member.match.status == Match.Status.CONFIRMED and (program.pk, program_month(program=program)) not in done:
+        if (
+            program.status == Program.Status.ACTIVE
+            and member.match.status == Match.Status.CONFIRMED
+            and (program.pk, program_month(program=program)) not in done
+        ):
             todos.append(Todo(_("Monthly check-in: %(name)s") % {"name": program.name}, reverse("evaluation:checkin", args=[program.pk])))
         if program.pk in open_surveys and program.pk not in answered:
-            todos.append(Todo(_("End-of-program survey: %(name)s") % {"name": program.name}, reverse("evaluation:survey", args=[program.pk])))
+            todos.append(
+                Todo(_("End-of-program survey: %(name)s") % {"name": program.name}, reverse("evaluation:survey", args=[program.pk]))
+            )
     return todos

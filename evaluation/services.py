@@ -51,7 +51,14 @@ def _whole_number(raw: object) -> int | None:
 # --- check-ins ---------------------------------------------------------------------------------
 @transaction.atomic
 def checkin_submit(
-    *, program: Program, user: User, pulse: int | str | None, meetings_as_planned: bool, flags: Iterable[str] = (), comment: str = "", reach_out: bool = False
+    *,
+    program: Program,
+    user: User,
+    pulse: int | str | None,
+    meetings_as_planned: bool,
+    flags: Iterable[str] = (),
+    comment: str = "",
+    reach_out: bool = False,
 ) -> CheckIn:
     if program.status != Program.Status.ACTIVE:
         raise ValidationError(_("Check-ins are open while the program is active."))
@@ -93,7 +100,13 @@ def kudos_send(*, match: Match, by: User, message: str) -> int:
     stamp = timezone.now().timestamp()
     return len(
         notify_many(
-            Message(m.user_id, KUDOS, f"kudos:{match.pk}:{m.user_id}:{stamp}", {"match_id": match.pk, "message": message.strip()[:500]}, match.program_id)
+            Message(
+                m.user_id,
+                KUDOS,
+                f"kudos:{match.pk}:{m.user_id}:{stamp}",
+                {"match_id": match.pk, "message": message.strip()[:500]},
+                match.program_id,
+            )
             for m in match.members.all()
         )
     )
@@ -116,7 +129,10 @@ def survey_prepare(*, program: Program) -> Survey:
     survey, created = Survey.objects.get_or_create(program=program)
     if created:
         Question.objects.bulk_create(
-            [Question(survey=survey, order=index * 10, key=key, kind=kind, text=str(text), required=kind != Question.Kind.TOPICS) for index, (key, kind, text) in enumerate(BUILT_IN)]
+            [
+                Question(survey=survey, order=index * 10, key=key, kind=kind, text=str(text), required=kind != Question.Kind.TOPICS)
+                for index, (key, kind, text) in enumerate(BUILT_IN)
+            ]
         )
     return survey
 
@@ -152,7 +168,9 @@ def survey_open(*, survey: Survey, by: User) -> Survey:
     survey.status, survey.opened_at, survey.opened_by = Survey.Status.OPEN, timezone.now(), by
     survey.save(update_fields=["status", "opened_at", "opened_by"])
     people = {m.user_id for m in participants(program=survey.program)}
-    notify_many(Message(uid, SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people)
+    notify_many(
+        Message(uid, SURVEY_DUE, f"survey:{survey.pk}:{uid}", {"program_id": survey.program_id}, survey.program_id) for uid in people
+    )
     return survey
 
 
@@ -224,7 +242,9 @@ def response_submit(*, survey: Survey, user: User, answers: Mapping[int, object]
 
 
 # --- recommendations ---------------------------------------------------------------------------
-def recommendation_submit(*, program: Program, by: User, title: str, description: str, area: str, expected_impact: str, coauthors: Iterable[User] = ()) -> Recommendation:
+def recommendation_submit(
+    *, program: Program, by: User, title: str, description: str, area: str, expected_impact: str, coauthors: Iterable[User] = ()
+) -> Recommendation:
     """Juniors propose (alone or with their senior); any participant may co-author."""
     member = membership(program=program, user=by)
     if member is None:
@@ -260,7 +280,15 @@ FLOW = {
 }
 
 
-def recommendation_update(*, recommendation: Recommendation, by: User, status: str, leadership_response: str = "", follow_up_date: datetime.date | None = None, outcome: str = "") -> Recommendation:
+def recommendation_update(
+    *,
+    recommendation: Recommendation,
+    by: User,
+    status: str,
+    leadership_response: str = "",
+    follow_up_date: datetime.date | None = None,
+    outcome: str = "",
+) -> Recommendation:
     """Leadership (through HR) answers: proposed → under review → adopted / declined."""
     if not by.is_hr_coordinator:
         raise PermissionDenied(_("Coordinators record leadership's answer."))

@@ -54,7 +54,11 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal:home")
     month = selectors.program_month(program=program)
     done = CheckIn.objects.filter(program=program, user=request.user, month=month).exists()
-    return render(request, "evaluation/checkin.html", {"program": program, "form": form, "challenges": Challenge.choices, "done": done, "month": month})
+    return render(
+        request,
+        "evaluation/checkin.html",
+        {"program": program, "form": form, "challenges": Challenge.choices, "done": done, "month": month},
+    )
 
 
 @login_required
@@ -79,7 +83,11 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you! Your answers help the next round."))
             return redirect("evaluation:journey", pk=program.pk)
-    return render(request, "evaluation/survey.html", {"program": program, "form": form, "answered": answered, "topics": Topic.objects.filter(is_active=True)})
+    return render(
+        request,
+        "evaluation/survey.html",
+        {"program": program, "form": form, "answered": answered, "topics": Topic.objects.filter(is_active=True)},
+    )
 
 
 @login_required
@@ -108,7 +116,14 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/recommendations.html",
-        {"program": program, "form": form, "board": board, "areas": TopicCategory.choices, "impacts": Recommendation.Impact.choices, "partners": partners},
+        {
+            "program": program,
+            "form": form,
+            "board": board,
+            "areas": TopicCategory.choices,
+            "impacts": Recommendation.Impact.choices,
+            "partners": partners,
+        },
     )
 
 
@@ -122,7 +137,13 @@ def journey(request: HttpRequest, pk: int) -> HttpResponse:
     logs = {log.meeting_id: log for log in SessionLog.objects.filter(meeting__in=meetings, author=request.user)}
     entries = [(meeting, logs.get(meeting.pk)) for meeting in meetings]
     topics = sorted({m.topic.name for m in meetings if m.topic})
-    context = {"program": program, "member": member, "entries": entries, "topics": topics, "minutes": sum((log.actual_minutes or 0) for log in logs.values())}
+    context = {
+        "program": program,
+        "member": member,
+        "entries": entries,
+        "topics": topics,
+        "minutes": sum((log.actual_minutes or 0) for log in logs.values()),
+    }
     if request.GET.get("download"):
         response = render(request, "evaluation/journey.txt", context, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="my-reverse-mentoring-journey-{program.pk}.txt"'
@@ -133,20 +154,44 @@ def journey(request: HttpRequest, pk: int) -> HttpResponse:
 # --- HR ---------------------------------------------------------------------------------------
 def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
     """Every dashboard table as rows: the CSV exports and the page use the same numbers."""
+
     def shown(aggregate, attribute):
         return "" if aggregate is None or aggregate.hidden else getattr(aggregate, attribute)
 
     tables = {
         "funnel": [["stage", "people"], *[[stage, n] for stage, n in board.funnel]],
-        "meetings": [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in board.meetings.months]],
-        "pairs": [["pair", "at risk", "reasons", "milestones"], *[[" – ".join(m.user.get_full_name() for m in p.match.members.all()), "yes" if p.at_risk else "no", "; ".join(r.label for r in p.reasons), "; ".join(m.label for m in p.milestones)] for p in board.pairs]],
-        "checkins": [["month", "average pulse", "check-ins", "note"], *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in board.checkin_trend]],
+        "meetings": [
+            ["month", "planned", "held", "missed", "cancelled"],
+            *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in board.meetings.months],
+        ],
+        "pairs": [
+            ["pair", "at risk", "reasons", "milestones"],
+            *[
+                [
+                    " – ".join(m.user.get_full_name() for m in p.match.members.all()),
+                    "yes" if p.at_risk else "no",
+                    "; ".join(r.label for r in p.reasons),
+                    "; ".join(m.label for m in p.milestones),
+                ]
+                for p in board.pairs
+            ],
+        ],
+        "checkins": [
+            ["month", "average pulse", "check-ins", "note"],
+            *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in board.checkin_trend],
+        ],
         "results": [["measure", "everyone", "junior mentors", "senior mentees"]],
         "recommendations": [["status", "count"], *[[label, n] for _value, label, n in board.recommendations]],
         "curriculum": [["category", "months"], *[[label, n] for _value, label, n in board.mix.rows]],
     }
-    for key, attribute, label in (("satisfaction", "average", "satisfaction (1–5)"), ("relationship", "yes_share", "relationship formed (%)"), ("continue", "yes_share", "want to continue (%)")):
-        tables["results"].append([label] + [shown(results.get(key), attribute) for results in (board.results_all, board.results_junior, board.results_senior)])
+    for key, attribute, label in (
+        ("satisfaction", "average", "satisfaction (1–5)"),
+        ("relationship", "yes_share", "relationship formed (%)"),
+        ("continue", "yes_share", "want to continue (%)"),
+    ):
+        tables["results"].append(
+            [label] + [shown(results.get(key), attribute) for results in (board.results_all, board.results_junior, board.results_senior)]
+        )
     return tables
 
 
@@ -177,7 +222,9 @@ def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
     try:
         if action in {"pause", "resume"}:
             match_pause(match=match, by=request.user, pause=action == "pause", reason=data["reason"])
-            messages.success(request, _("Pair paused: no reminders or alarms until you resume it.") if action == "pause" else _("Pair resumed."))
+            messages.success(
+                request, _("Pair paused: no reminders or alarms until you resume it.") if action == "pause" else _("Pair resumed.")
+            )
         elif action == "kudos":
             services.kudos_send(match=match, by=request.user, message=data["message"])
             messages.success(request, _("Kudos sent."))
@@ -215,7 +262,9 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.question_add(survey=survey, kind=data["kind"], text=data["text"], choices=form.options(), required=data["required"])
+                services.question_add(
+                    survey=survey, kind=data["kind"], text=data["text"], choices=form.options(), required=data["required"]
+                )
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):  # the survey was sent meanwhile: the form is gone from the page
                     flash_errors(request, exc)
@@ -260,10 +309,29 @@ def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
         board = board.filter(area=area)
     if request.GET.get("format") == "csv":
         rows = [["title", "area", "expected impact", "status", "authors", "leadership response", "follow-up", "outcome"]]
-        rows += [[r.title, r.get_area_display(), r.get_expected_impact_display(), r.get_status_display(), ", ".join(a.get_full_name() for a in r.authors.all()), r.leadership_response, r.follow_up_date or "", r.outcome] for r in board]
+        rows += [
+            [
+                r.title,
+                r.get_area_display(),
+                r.get_expected_impact_display(),
+                r.get_status_display(),
+                ", ".join(a.get_full_name() for a in r.authors.all()),
+                r.leadership_response,
+                r.follow_up_date or "",
+                r.outcome,
+            ]
+            for r in board
+        ]
         return csv_response(rows, f"program-{program.pk}-recommendations.csv")
     return render(
         request,
         "evaluation/recommendation_board.html",
-        {"program": program, "board": board, "statuses": Recommendation.Status.choices, "areas": TopicCategory.choices, "flow": services.FLOW, "chosen": {"status": status, "area": area}},
+        {
+            "program": program,
+            "board": board,
+            "statuses": Recommendation.Status.choices,
+            "areas": TopicCategory.choices,
+            "flow": services.FLOW,
+            "chosen": {"status": status, "area": area},
+        },
     )

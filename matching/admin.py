@@ -12,7 +12,18 @@ class MatchingConfigAdmin(admin.ModelAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["program", "created_at", "created_by", "algorithm", "matches_made", "juniors_in_pool", "seniors_in_pool", "total_score", "lowest_score", "duration_ms"]
+    list_display = [
+        "program",
+        "created_at",
+        "created_by",
+        "algorithm",
+        "matches_made",
+        "juniors_in_pool",
+        "seniors_in_pool",
+        "total_score",
+        "lowest_score",
+        "duration_ms",
+    ]
     list_filter = ["program", "is_rematch"]
     list_select_related = ["program", "created_by"]
 

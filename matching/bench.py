@@ -50,8 +50,13 @@ def _build(size: int, rng: random.Random):
     seniors = User.objects.bulk_create(
         [
             User(
-                email=f"s{i}-{tag}@bench.test", first_name="Senior", last_name=str(i), level=rng.choice([50, 60, 70]),
-                department=rng.choice(departments), manager=rng.choice(executives), timezone=rng.choice(["Europe/Berlin", "Europe/London", "America/New_York"]),
+                email=f"s{i}-{tag}@bench.test",
+                first_name="Senior",
+                last_name=str(i),
+                level=rng.choice([50, 60, 70]),
+                department=rng.choice(departments),
+                manager=rng.choice(executives),
+                timezone=rng.choice(["Europe/Berlin", "Europe/London", "America/New_York"]),
                 password=password,
             )  # fmt: skip
             for i in range(size)
@@ -60,9 +65,14 @@ def _build(size: int, rng: random.Random):
     juniors = User.objects.bulk_create(
         [
             User(
-                email=f"j{i}-{tag}@bench.test", first_name="Junior", last_name=str(i), level=rng.choice([10, 20, 30]),
-                department=rng.choice(departments), manager=rng.choice(seniors) if rng.random() < 0.33 else None,
-                timezone=rng.choice(["Europe/Berlin", "Europe/London", "America/New_York"]), password=password,
+                email=f"j{i}-{tag}@bench.test",
+                first_name="Junior",
+                last_name=str(i),
+                level=rng.choice([10, 20, 30]),
+                department=rng.choice(departments),
+                manager=rng.choice(seniors) if rng.random() < 0.33 else None,
+                timezone=rng.choice(["Europe/Berlin", "Europe/London", "America/New_York"]),
+                password=password,
             )  # fmt: skip
             for i in range(size)
         ]
@@ -73,10 +83,20 @@ def _build(size: int, rng: random.Random):
     for person, role in [(p, "junior") for p in juniors] + [(p, "senior") for p in seniors]:
         applications.append(
             Application(
-                program=program, user=person, role=role, status=Application.Status.ACCEPTED, motivation="m", hopes="h",
-                voluntary_consent=True, confidentiality_accepted=True, meeting_mode=rng.choice(["in_person", "remote", "hybrid", "hybrid"]),
-                preferred_times=rng.sample(TIME_SLOTS, rng.randint(1, 5)), languages=["de"] if rng.random() < 0.1 else ["en", "de"][: rng.randint(1, 2)],
-                style_directness=rng.randint(1, 5), style_structure=rng.randint(1, 5), style_pace=rng.randint(1, 5),
+                program=program,
+                user=person,
+                role=role,
+                status=Application.Status.ACCEPTED,
+                motivation="m",
+                hopes="h",
+                voluntary_consent=True,
+                confidentiality_accepted=True,
+                meeting_mode=rng.choice(["in_person", "remote", "hybrid", "hybrid"]),
+                preferred_times=rng.sample(TIME_SLOTS, rng.randint(1, 5)),
+                languages=["de"] if rng.random() < 0.1 else ["en", "de"][: rng.randint(1, 2)],
+                style_directness=rng.randint(1, 5),
+                style_structure=rng.randint(1, 5),
+                style_pace=rng.randint(1, 5),
             )  # fmt: skip
         )
     applications = Application.objects.bulk_create(applications, batch_size=1000)
@@ -87,7 +107,9 @@ def _build(size: int, rng: random.Random):
             items.append(ApplicationTopic(application=application, topic_id=topic, kind=kind, strength=rng.randint(1, 3)))
     ApplicationTopic.objects.bulk_create(items, batch_size=2000)
     through = Application.avoid_people.through
-    avoid = [through(application_id=a.pk, user_id=rng.choice(seniors).pk) for a in applications if a.role == "junior" and rng.random() < 0.05]
+    avoid = [
+        through(application_id=a.pk, user_id=rng.choice(seniors).pk) for a in applications if a.role == "junior" and rng.random() < 0.05
+    ]
     through.objects.bulk_create(avoid)
     return program, hr
 

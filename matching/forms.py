@@ -22,7 +22,9 @@ class ApproveForm(forms.Form):
     matches = IdMultipleChoiceField(
         queryset=Match.objects.none(),
         required=False,
-        error_messages=dict.fromkeys(("invalid_choice", "invalid_pk_value", "invalid_list"), _("Choose the matches to offer from the list.")),
+        error_messages=dict.fromkeys(
+            ("invalid_choice", "invalid_pk_value", "invalid_list"), _("Choose the matches to offer from the list.")
+        ),
     )
 
     def __init__(self, *args, program, **kwargs) -> None:

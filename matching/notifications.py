@@ -47,7 +47,9 @@ def acceptance_reminders(now: datetime.datetime) -> list[Message]:
         match__approved_at__gt=now - COLLECTOR_LOOKBACK,  # older offers were reminded long ago
     )
     return [
-        Message(member.user_id, ACCEPTANCE_REMINDER, f"acceptance-reminder:{member.pk}", {"match_id": member.match_id}, member.match.program_id)
+        Message(
+            member.user_id, ACCEPTANCE_REMINDER, f"acceptance-reminder:{member.pk}", {"match_id": member.match_id}, member.match.program_id
+        )
         for member in waiting.select_related("match")
     ]
 

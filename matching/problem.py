@@ -111,7 +111,9 @@ def held_user_ids(program: Program) -> set[int]:
     return set(MatchMember.objects.filter(match__program=program, match__status__in=Match.HOLDING).values_list("user_id", flat=True))
 
 
-def load_problem(program: Program, *, config: MatchingConfig, exclude_user_ids: Iterable[int] = (), only_user_ids: Iterable[int] | None = None) -> Problem:
+def load_problem(
+    program: Program, *, config: MatchingConfig, exclude_user_ids: Iterable[int] = (), only_user_ids: Iterable[int] | None = None
+) -> Problem:
     applications = (
         program.applications.filter(status=Application.Status.ACCEPTED)
         .exclude(user_id__in=set(exclude_user_ids))
@@ -167,7 +169,9 @@ def load_problem(program: Program, *, config: MatchingConfig, exclude_user_ids: 
     peer = program.format == Program.Format.PEER_EXCHANGE
     parts = components(juniors, seniors, peer_exchange=peer)
     scores = combine(parts, config.weights)
-    limits = constraints(juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded, private_pairs=private)
+    limits = constraints(
+        juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded, private_pairs=private
+    )
     return Problem(
         program=program,
         config=config,

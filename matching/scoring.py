@@ -145,7 +145,9 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def explain(j: int, s: int, juniors: Side, seniors: Side, parts: Mapping[str, NDArray[np.float64]], labels: Labels, *, peer_exchange: bool = False) -> dict:
+def explain(
+    j: int, s: int, juniors: Side, seniors: Side, parts: Mapping[str, NDArray[np.float64]], labels: Labels, *, peer_exchange: bool = False
+) -> dict:
     """A short human explanation of one pair, plus the component values behind it."""
     reasons: list[str] = []
     products = juniors.expertise[j] * seniors.interest[s]
@@ -202,7 +204,11 @@ def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: in
         causes = [(int(count), text) for count, text in causes if count]
         for count, text in causes:
             if count == other_count:
-                return f"no allowed partner: every {other} is {text}" if text != "without a shared language" else f"no allowed partner: no {other} shares a language"
+                return (
+                    f"no allowed partner: every {other} is {text}"
+                    if text != "without a shared language"
+                    else f"no allowed partner: no {other} shares a language"
+                )
         return "no allowed partner: " + "; ".join(f"{count} {other}(s) {text}" for count, text in causes)
     if objective == "score" and not positive_partner:
         return "no allowed partner with a positive score"

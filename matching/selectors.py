@@ -11,7 +11,11 @@ from .problem import held_user_ids
 
 def matches_of_program(*, program: Program) -> QuerySet[Match]:
     members = MatchMember.objects.select_related("user", "user__department").order_by("role", "user__last_name")
-    return program.matches.exclude(status=Match.Status.DISCARDED).prefetch_related(Prefetch("members", queryset=members)).order_by("status", "-score", "pk")
+    return (
+        program.matches.exclude(status=Match.Status.DISCARDED)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("status", "-score", "pk")
+    )
 
 
 def latest_run(*, program: Program) -> MatchRun | None:

@@ -66,20 +66,35 @@ def _new_matches(*, program: Program, run: MatchRun | None, specs: list[dict], b
     """
     matches = Match.objects.bulk_create(
         [
-            Match(program=program, run=run, source=spec["source"], score=round(spec["score"], 2), explanation=spec["explanation"], created_by=by)
+            Match(
+                program=program,
+                run=run,
+                source=spec["source"],
+                score=round(spec["score"], 2),
+                explanation=spec["explanation"],
+                created_by=by,
+            )
             for spec in specs
         ],
         batch_size=500,
     )
     MatchMember.objects.bulk_create(
-        [MatchMember(match=match, user_id=user_id, role=role) for match, spec in zip(matches, specs, strict=True) for user_id, role in spec["members"]],
+        [
+            MatchMember(match=match, user_id=user_id, role=role)
+            for match, spec in zip(matches, specs, strict=True)
+            for user_id, role in spec["members"]
+        ],
         batch_size=1000,
     )
     return matches
 
 
-def _new_match(*, program: Program, run: MatchRun | None, source: str, score: float, explanation: dict, members: list[tuple[int, str]], by: User | None) -> Match:
-    return _new_matches(program=program, run=run, specs=[{"source": source, "score": score, "explanation": explanation, "members": members}], by=by)[0]
+def _new_match(
+    *, program: Program, run: MatchRun | None, source: str, score: float, explanation: dict, members: list[tuple[int, str]], by: User | None
+) -> Match:
+    return _new_matches(
+        program=program, run=run, specs=[{"source": source, "score": score, "explanation": explanation, "members": members}], by=by
+    )[0]
 
 
 def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[str] | None = None) -> dict:
@@ -154,7 +169,9 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
     scores: list[float] = []
     specs: list[dict] = []
     if program.format == Program.Format.GROUP:
-        limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
+        limits = engine.GroupLimits(
+            program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max
+        )
         result = engine.solve_groups(problem.scores, allowed, limits)
         run.algorithm, run.proven_optimal = "groups: mixed-integer program (HiGHS)", result.proven_optimal
         for group in result.groups:
@@ -165,7 +182,9 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
                 best = max(group.seniors, key=lambda s, j=j: problem.scores[j, s])
                 first = _pair_explanation(problem, j, best)["reasons"][0]
                 reasons.append(f"{problem.juniors.names[j]}: {first}")
-            members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [(int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors]
+            members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [
+                (int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors
+            ]
             specs.append({"source": Match.Source.ENGINE, "score": score, "explanation": {"reasons": reasons}, "members": members})
             matched_juniors.update(group.juniors)
             matched_seniors.update(group.seniors)
@@ -192,12 +211,17 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
 
     positive = problem.limits.allowed & (problem.scores > 0)
     unmatched = []
-    for side, people, matched, count in (("junior", problem.juniors, matched_juniors, len(problem.seniors)), ("senior", problem.seniors, matched_seniors, len(problem.juniors))):
+    for side, people, matched, count in (
+        ("junior", problem.juniors, matched_juniors, len(problem.seniors)),
+        ("senior", problem.seniors, matched_seniors, len(problem.juniors)),
+    ):
         for index in range(len(people)):
             if index in matched:
                 continue
             has_positive = positive[index].any() if side == "junior" else positive[:, index].any()
-            reason = why_unmatched(index, side=side, limits=problem.limits, other_count=count, positive_partner=bool(has_positive), objective=config.objective)
+            reason = why_unmatched(
+                index, side=side, limits=problem.limits, other_count=count, positive_partner=bool(has_positive), objective=config.objective
+            )
             unmatched.append({"user_id": int(people.ids[index]), "name": people.names[index], "role": side, "reason": reason})
 
     run.matches_made = len(scores)
@@ -211,9 +235,7 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
 
 
 def _pair_problem(program: Program, junior: User, senior: User) -> tuple[Problem, int, int]:
-    applications = {
-        a.user_id: a for a in program.applications.filter(user__in=[junior, senior], status=Application.Status.ACCEPTED)
-    }
+    applications = {a.user_id: a for a in program.applications.filter(user__in=[junior, senior], status=Application.Status.ACCEPTED)}
     if junior.pk not in applications or applications[junior.pk].role != Role.JUNIOR:
         raise ValidationError(_("%(name)s is not an accepted junior mentor of this program.") % {"name": junior.get_full_name()})
     if senior.pk not in applications or applications[senior.pk].role != Role.SENIOR:
@@ -258,7 +280,11 @@ def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by
         refusals = refusal_reasons(problem, j, s)
         if refusals:
             raise ValidationError(_("This pair cannot be pinned: %(reasons)s.") % {"reasons": "; ".join(refusals)})
-        clash = PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN).filter(Q(junior=junior) | Q(senior=senior)).exclude(junior=junior, senior=senior)
+        clash = (
+            PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN)
+            .filter(Q(junior=junior) | Q(senior=senior))
+            .exclude(junior=junior, senior=senior)
+        )
         if clash.exists():
             raise ValidationError(_("One of them is already pinned to someone else; remove that pin first."))
     rule, _created = PairRule.objects.update_or_create(
@@ -369,7 +395,10 @@ def match_pause(*, match: Match, by: User, pause: bool, reason: str = "") -> Mat
         raise PermissionDenied(_("Coordinators pause and resume pairs."))
     source, target = (Match.Status.CONFIRMED, Match.Status.PAUSED) if pause else (Match.Status.PAUSED, Match.Status.CONFIRMED)
     if match.status != source:
-        raise ValidationError(_("Only a %(status)s match can be %(action)s.") % {"status": Match.Status(source).label.lower(), "action": _("paused") if pause else _("resumed")})
+        raise ValidationError(
+            _("Only a %(status)s match can be %(action)s.")
+            % {"status": Match.Status(source).label.lower(), "action": _("paused") if pause else _("resumed")}
+        )
     match.status = target
     if pause:
         match.end_reason = (reason or "").strip()
@@ -390,4 +419,3 @@ def _no_offers_out(program: Program) -> list[str]:
     if Match.objects.filter(program=program, status__in=[Match.Status.APPROVED, Match.Status.CONFIRMED]).exists():
         return [_("Matches have been offered already; end them before reopening recruiting.")]
     return []
-

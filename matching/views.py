@@ -143,7 +143,9 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["kind"] in PairRule.Kind.values:
-            services.pair_rule_set(program=program, junior=data["junior"], senior=data["senior"], kind=data["kind"], by=request.user, reason=data["reason"])
+            services.pair_rule_set(
+                program=program, junior=data["junior"], senior=data["senior"], kind=data["kind"], by=request.user, reason=data["reason"]
+            )
             messages.success(request, _("Rule saved; it applies from the next run."))
         else:
             services.match_create_manual(program=program, junior=data["junior"], senior=data["senior"], by=request.user)
@@ -191,7 +193,9 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.match_respond(match=match, user=request.user, accept=form.cleaned_data["answer"] == "accept", reason=form.cleaned_data["reason"])
+            services.match_respond(
+                match=match, user=request.user, accept=form.cleaned_data["answer"] == "accept", reason=form.cleaned_data["reason"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)
         else:
@@ -202,4 +206,6 @@ def my_match(request: HttpRequest, pk: int) -> HttpResponse:
     me = next(m for m in match.members.all() if m.user_id == request.user.pk)
     partners = [m for m in match.members.all() if m.user_id != request.user.pk]
     rather_not = selectors.rather_not_partners(match=match, user=request.user) if match.status == Match.Status.APPROVED else []
-    return render(request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form, "rather_not": rather_not})
+    return render(
+        request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form, "rather_not": rather_not}
+    )

@@ -118,7 +118,9 @@ class UserAdmin(DjangoUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         # Setting someone's password is signing in as them: superusers only, not HR.
         if not request.user.is_superuser:
-            raise PermissionDenied(_("Only an administrator (superuser) may set passwords. People set their own with “Forgot your password?”."))
+            raise PermissionDenied(
+                _("Only an administrator (superuser) may set passwords. People set their own with “Forgot your password?”.")
+            )
         before = self.get_object(request, id)
         response = super().user_change_password(request, id, form_url)
         after = self.get_object(request, id)
@@ -130,7 +132,18 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(PeopleImport)
 class PeopleImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "status", "uploaded_by", "created_at", "applied_by", "applied_at", "created_count", "updated_count", "unchanged_count", "error_count"]
+    list_display = [
+        "filename",
+        "status",
+        "uploaded_by",
+        "created_at",
+        "applied_by",
+        "applied_at",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ]
     list_filter = ["status"]
     list_select_related = ["uploaded_by", "applied_by"]
     search_fields = ["filename", "uploaded_by__email"]

@@ -133,14 +133,23 @@ class PrivacyAdminMixin:
         return [name for name in super().get_readonly_fields(request, obj) if name not in self._private]
 
     def get_list_display(self, request):
-        return [name for name in super().get_list_display(request) if not (isinstance(name, str) and reaches_confidential(self.model, name))]
-
+        return [
+            name for name in super().get_list_display(request) if not (isinstance(name, str) and reaches_confidential(self.model, name))
+        ]
 
     # --- checked at start-up -------------------------------------------------------------------
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         names: list[str] = []
-        for attribute in ("list_display", "list_display_links", "search_fields", "ordering", "readonly_fields", "raw_id_fields", "autocomplete_fields"):
+        for attribute in (
+            "list_display",
+            "list_display_links",
+            "search_fields",
+            "ordering",
+            "readonly_fields",
+            "raw_id_fields",
+            "autocomplete_fields",
+        ):
             names.extend(name for name in (getattr(self, attribute, None) or ()) if isinstance(name, str))
         names.extend(path for path in map(_path_of, getattr(self, "list_filter", None) or ()) if path)
         names.extend(name for name in (self.fields or ()) if isinstance(name, str))
@@ -165,7 +174,9 @@ class PrivacyAdminMixin:
 def _private_admin_class(admin_class: type) -> type:
     if issubclass(admin_class, PrivacyAdminMixin):
         return admin_class
-    return type(admin_class.__name__, (PrivacyAdminMixin, admin_class), {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__})
+    return type(
+        admin_class.__name__, (PrivacyAdminMixin, admin_class), {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
+    )
 
 
 class MentoringAdminSite(admin.AdminSite):

@@ -8,7 +8,15 @@ class MentoringConfig(AppConfig):
     verbose_name = _("People and accounts")
     # What HR coordinators may do with this app's models in Django admin (see
     # `services.hr_group_ensure`): maintain the directory's facts, read the import log.
-    hr_admin_permissions = ("view_user", "add_user", "change_user", "view_department", "add_department", "change_department", "view_peopleimport")
+    hr_admin_permissions = (
+        "view_user",
+        "add_user",
+        "change_user",
+        "view_department",
+        "add_department",
+        "change_department",
+        "view_peopleimport",
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

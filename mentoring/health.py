@@ -22,7 +22,7 @@ def database_status() -> str:
 
 
 def broker_status() -> str:
-    """"ok" when Redis answers; "eager" when no broker is configured (tasks run in-process)."""
+    """ "ok" when Redis answers; "eager" when no broker is configured (tasks run in-process)."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://")):
         return "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "unknown"

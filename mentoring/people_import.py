@@ -107,9 +107,7 @@ def decode_upload(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(
-            _("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving and upload it again.")
-        ) from exc
+        raise ValueError(_("The file is not UTF-8 text. In your spreadsheet choose “CSV UTF-8” when saving and upload it again.")) from exc
 
 
 class _PeopleDialect(csv.excel):
@@ -311,10 +309,7 @@ def plan_people_import(text: str) -> ImportPlan:
         return plan
 
     file_emails = {person.email for person in rows}
-    existing = {
-        user.email.lower(): user
-        for user in User.objects.filter(email__in=file_emails).select_related("department", "manager")
-    }
+    existing = {user.email.lower(): user for user in User.objects.filter(email__in=file_emails).select_related("department", "manager")}
     directory_managers = {
         email.lower(): (manager_email.lower() if manager_email else None)
         for email, manager_email in User.objects.values_list("email", "manager__email")
@@ -358,7 +353,11 @@ def plan_people_import(text: str) -> ImportPlan:
         changes = person_changes(user, person)
         if changes and user.is_superuser:
             # An administrator's entry is theirs to keep: HR's admin refuses it too.
-            plan.errors.append(RowError(person.row, "email", _("belongs to an administrator, whose entry only an administrator changes (in Django admin).")))
+            plan.errors.append(
+                RowError(
+                    person.row, "email", _("belongs to an administrator, whose entry only an administrator changes (in Django admin).")
+                )
+            )
             plan.errors.sort(key=lambda error: (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99))
         plan.changes.append(RowChange(person.row, person.email, name, "update" if changes else "unchanged", changes))
     return plan

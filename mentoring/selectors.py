@@ -42,10 +42,7 @@ def directory_people(*, search: str = "", department_id: int | None = None, leve
     if search:
         for word in search.split():
             people = people.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(title__icontains=word)
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word) | Q(title__icontains=word)
             )
     if department_id:
         people = people.filter(department_id=department_id)
@@ -64,8 +61,4 @@ def recent_people_imports(*, limit: int = 10) -> QuerySet[PeopleImport]:
 
 def profile_for(*, user: User) -> User:
     """The signed-in person with what the home page shows about them."""
-    return (
-        User.objects.select_related("department", "manager", "manager__department")
-        .prefetch_related("direct_reports")
-        .get(pk=user.pk)
-    )
+    return User.objects.select_related("department", "manager", "manager__department").prefetch_related("direct_reports").get(pk=user.pk)

@@ -25,7 +25,9 @@ PREVIEW_ROW_LIMIT = 500
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST if request.method == "POST" else None, initial={"timezone": request.user.timezone, "language": request.user.language})
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None, initial={"timezone": request.user.timezone, "language": request.user.language}
+    )
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=request.user, timezone_name=form.cleaned_data["timezone"], language=form.cleaned_data["language"])
         messages.success(request, _("Your preferences are saved."))
@@ -41,7 +43,9 @@ def email_addresses(request: HttpRequest) -> HttpResponse:
     one: an address added there and confirmed by a careless click would take that mailbox's
     directory entry and password resets away from its owner."""
     if request.method == "POST":
-        messages.error(request, _("Your e-mail address is your entry in the company directory, so it cannot be changed here. Ask HR if it is wrong."))
+        messages.error(
+            request, _("Your e-mail address is your entry in the company directory, so it cannot be changed here. Ask HR if it is wrong.")
+        )
     return redirect("mentoring:profile")
 
 

@@ -34,7 +34,10 @@ def one_line(text: str) -> str:
 
 
 def build_email(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> EmailMultiAlternatives:
-    with translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE), timezone.override(getattr(to, "timezone", None) or settings.TIME_ZONE):
+    with (
+        translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE),
+        timezone.override(getattr(to, "timezone", None) or settings.TIME_ZONE),
+    ):
         full_context = {"recipient": to, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         subject = one_line(render_text(f"emails/{template}-subject.txt", full_context))
         text = render_text(f"emails/{template}.txt", full_context)
@@ -44,7 +47,6 @@ def build_email(*, to, template: str, context: dict, attachments: list[tuple[str
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
-
 
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"

@@ -46,7 +46,10 @@ class Message:
 
 
 def _disabled(user_ids: Iterable[int]) -> dict[int, set[str]]:
-    return {user_id: set(kinds) for user_id, kinds in EmailPreference.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "disabled_kinds")}
+    return {
+        user_id: set(kinds)
+        for user_id, kinds in EmailPreference.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "disabled_kinds")
+    }
 
 
 def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = True) -> list[int]:
@@ -70,7 +73,13 @@ def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = Tru
             continue
         seen.add(message.dedupe_key)
         fresh.append(
-            Notification(recipient_id=message.recipient_id, kind=message.kind, dedupe_key=message.dedupe_key, context=message.context, program_id=message.program_id)
+            Notification(
+                recipient_id=message.recipient_id,
+                kind=message.kind,
+                dedupe_key=message.dedupe_key,
+                context=message.context,
+                program_id=message.program_id,
+            )
         )
     # ignore_conflicts: a concurrent sweep may have written the same key a moment ago.
     Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
@@ -107,7 +116,11 @@ def dispatch_due(*, limit: int = 5000) -> int:
     """Re-enqueue queued rows that are due, and free rows stuck in 'sending' by a dead worker."""
     now = timezone.now()
     Notification.objects.filter(status=S.SENDING, claimed_at__lt=now - datetime.timedelta(minutes=10)).update(status=S.QUEUED)
-    ids = list(Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    ids = list(
+        Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     return enqueue(ids)
 
 
@@ -148,7 +161,9 @@ def notification_send(pk: int) -> str:
 
 def notification_resend(*, notification: Notification) -> Notification:
     """HR gives a failed message another round of attempts."""
-    updated = Notification.objects.filter(pk=notification.pk, status=S.FAILED).update(status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error="")
+    updated = Notification.objects.filter(pk=notification.pk, status=S.FAILED).update(
+        status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
     if updated:
         transaction.on_commit(lambda: enqueue([notification.pk]))
     notification.refresh_from_db()

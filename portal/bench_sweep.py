@@ -44,17 +44,25 @@ def main() -> None:
         pairs = args.reminders // 2
         password = make_password(None)
         hr = User.objects.create(email="hr@bench.test", first_name="H", last_name="R", password=password)
-        program = Program.objects.create(name="Bench", goal="bench", status=Program.Status.ACTIVE, group_session_cadence="none", created_by=hr)
+        program = Program.objects.create(
+            name="Bench", goal="bench", status=Program.Status.ACTIVE, group_session_cadence="none", created_by=hr
+        )
         users = User.objects.bulk_create(
             [User(email=f"p{i}@bench.test", first_name="P", last_name=str(i), password=password) for i in range(pairs * 2)], batch_size=2000
         )
         matches = Match.objects.bulk_create([Match(program=program, status=Match.Status.CONFIRMED) for _ in range(pairs)], batch_size=2000)
         MatchMember.objects.bulk_create(
-            [MatchMember(match=m, user=users[2 * i + k], role=("junior", "senior")[k]) for i, m in enumerate(matches) for k in (0, 1)], batch_size=2000
+            [MatchMember(match=m, user=users[2 * i + k], role=("junior", "senior")[k]) for i, m in enumerate(matches) for k in (0, 1)],
+            batch_size=2000,
         )
         soon = timezone.now() + datetime.timedelta(hours=12)
         Meeting.objects.bulk_create(
-            [Meeting(program=program, match=m, kind="one_to_one", title="Session", status="scheduled", starts_at=soon, duration_minutes=60) for m in matches],
+            [
+                Meeting(
+                    program=program, match=m, kind="one_to_one", title="Session", status="scheduled", starts_at=soon, duration_minutes=60
+                )
+                for m in matches
+            ],
             batch_size=2000,
         )
         with CaptureQueriesContext(connection) as first_queries:

@@ -22,36 +22,86 @@ DEMO_PROGRAM_NAME = "Engineering leadership learns from juniors"
 
 # email, decision (None = leave for HR), motivation, hopes, topics (name → 1..3), extra
 APPLICANTS = [
-    ("mia.schulz@example.com", "accepted", "I want to show how our onboarding and tooling feel from the first week.",
-     "Practice explaining things to leaders and get visibility beyond my team.",
-     {"Developer experience": 3, "Modern toolchains": 3, "Onboarding experience": 2}, {"comfort": 3}),
-    ("zoe.adler@example.com", "accepted", "Product leaders should hear how younger users really use our app.",
-     "Confidence to speak up with senior people, and a sponsor.",
-     {"How young users use products": 3, "Social media platforms": 3, "Mobile-first thinking": 2}, {"comfort": 4}),
-    ("max.schmitt@example.com", "accepted", "Social media is my daily work; leadership asked about it twice this year.",
-     "Understanding how leadership decides things.",
-     {"Social media platforms": 3, "What young talent looks for in jobs": 2, "Inclusive language": 2}, {"comfort": 2}),
-    ("priya.shah@example.com", "accepted", "I use AI assistants all day and can show what works and what doesn't.",
-     "A network outside engineering and practice in leading a conversation.",
-     {"AI and automation": 3, "Asynchronous collaboration": 2, "Feedback culture from the junior perspective": 2}, {"comfort": 3}),
-    ("finn.wagner@example.com", None, "Research with young users taught me a lot I would like to share.",
-     "Learning how leaders think about product bets.",
-     {"How young users use products": 3, "Unconscious bias": 2}, {"comfort": 2}),
-    ("marcus.webb@example.com", "accepted", "I have not written production code in years and our toolchain changed completely.",
-     "Honest feedback on developer experience and what frustrates juniors about our codebase.",
-     {"Developer experience": 3, "AI and automation": 3, "Team culture from the junior perspective": 2}, {"openness": "Unfiltered feedback on how our engineering org feels from below."}),
-    ("julia.hoffmann@example.com", "accepted", "Our users are getting younger; I want to understand them first-hand.",
-     "Mobile-first habits and what young talent looks for in a product team.",
-     {"How young users use products": 3, "Mobile-first thinking": 2, "What young talent looks for in jobs": 2}, {"openness": "Being told my assumptions about users are out of date."}),
-    ("grace.liu@example.com", "accepted", "Marketing changes weekly on social platforms; I want to keep up.",
-     "How young colleagues want to be led and how they use social media.",
-     {"Social media platforms": 3, "Modern leadership expectations": 2, "Understanding generational differences": 2}, {"openness": "Hearing where our brand sounds old-fashioned."}),
-    ("paul.neumann@example.com", "accepted", "Hiring juniors is my job; I should learn what they actually expect.",
-     "What young talent looks for in jobs, and how our onboarding feels.",
-     {"What young talent looks for in jobs": 3, "Onboarding experience": 3, "Inclusive language": 2}, {"openness": "Critical feedback on our hiring process."}),
-    ("lucas.meyer@example.com", None, "I lead designers who are all younger than me.",
-     "Current tools and how they like to get feedback.",
-     {"Modern toolchains": 2, "Feedback culture from the junior perspective": 3}, {"openness": "Feedback on my own feedback style."}),
+    (
+        "mia.schulz@example.com",
+        "accepted",
+        "I want to show how our onboarding and tooling feel from the first week.",
+        "Practice explaining things to leaders and get visibility beyond my team.",
+        {"Developer experience": 3, "Modern toolchains": 3, "Onboarding experience": 2},
+        {"comfort": 3},
+    ),
+    (
+        "zoe.adler@example.com",
+        "accepted",
+        "Product leaders should hear how younger users really use our app.",
+        "Confidence to speak up with senior people, and a sponsor.",
+        {"How young users use products": 3, "Social media platforms": 3, "Mobile-first thinking": 2},
+        {"comfort": 4},
+    ),
+    (
+        "max.schmitt@example.com",
+        "accepted",
+        "Social media is my daily work; leadership asked about it twice this year.",
+        "Understanding how leadership decides things.",
+        {"Social media platforms": 3, "What young talent looks for in jobs": 2, "Inclusive language": 2},
+        {"comfort": 2},
+    ),
+    (
+        "priya.shah@example.com",
+        "accepted",
+        "I use AI assistants all day and can show what works and what doesn't.",
+        "A network outside engineering and practice in leading a conversation.",
+        {"AI and automation": 3, "Asynchronous collaboration": 2, "Feedback culture from the junior perspective": 2},
+        {"comfort": 3},
+    ),
+    (
+        "finn.wagner@example.com",
+        None,
+        "Research with young users taught me a lot I would like to share.",
+        "Learning how leaders think about product bets.",
+        {"How young users use products": 3, "Unconscious bias": 2},
+        {"comfort": 2},
+    ),
+    (
+        "marcus.webb@example.com",
+        "accepted",
+        "I have not written production code in years and our toolchain changed completely.",
+        "Honest feedback on developer experience and what frustrates juniors about our codebase.",
+        {"Developer experience": 3, "AI and automation": 3, "Team culture from the junior perspective": 2},
+        {"openness": "Unfiltered feedback on how our engineering org feels from below."},
+    ),
+    (
+        "julia.hoffmann@example.com",
+        "accepted",
+        "Our users are getting younger; I want to understand them first-hand.",
+        "Mobile-first habits and what young talent looks for in a product team.",
+        {"How young users use products": 3, "Mobile-first thinking": 2, "What young talent looks for in jobs": 2},
+        {"openness": "Being told my assumptions about users are out of date."},
+    ),
+    (
+        "grace.liu@example.com",
+        "accepted",
+        "Marketing changes weekly on social platforms; I want to keep up.",
+        "How young colleagues want to be led and how they use social media.",
+        {"Social media platforms": 3, "Modern leadership expectations": 2, "Understanding generational differences": 2},
+        {"openness": "Hearing where our brand sounds old-fashioned."},
+    ),
+    (
+        "paul.neumann@example.com",
+        "accepted",
+        "Hiring juniors is my job; I should learn what they actually expect.",
+        "What young talent looks for in jobs, and how our onboarding feels.",
+        {"What young talent looks for in jobs": 3, "Onboarding experience": 3, "Inclusive language": 2},
+        {"openness": "Critical feedback on our hiring process."},
+    ),
+    (
+        "lucas.meyer@example.com",
+        None,
+        "I lead designers who are all younger than me.",
+        "Current tools and how they like to get feedback.",
+        {"Modern toolchains": 2, "Feedback culture from the junior perspective": 3},
+        {"openness": "Feedback on my own feedback style."},
+    ),
 ]
 STILL_INVITED = ["emma.koch@example.com", "sara.lindqvist@example.com"]
 
@@ -62,9 +112,7 @@ def seed_demo_program(*, hr: User) -> str:
     # Started six weeks ago, so the demo shows a living program: kickoffs held, a session
     # missed, the next ones coming up.
     start = timezone.localdate() - datetime.timedelta(days=42)
-    program = program_create_from_template(
-        template_key="tech", created_by=hr, data={"start_date": start, "open_for_applications": True}
-    )
+    program = program_create_from_template(template_key="tech", created_by=hr, data={"start_date": start, "open_for_applications": True})
     program_transition(program=program, to_status=Program.Status.RECRUITING, by=hr, reason="Kick-off announced at the all-hands")
     people = {user.email: user for user in User.objects.filter(email__in=[row[0] for row in APPLICANTS] + STILL_INVITED)}
     invitations_send(
@@ -125,7 +173,10 @@ def seed_demo_matching(*, program: Program, hr: User) -> None:
     matching_run(program=program, by=hr)
     matches_approve(program=program, by=hr)
     offered = list(Match.objects.filter(program=program, status=Match.Status.APPROVED).order_by("-score", "pk"))
-    declines = {offered[-1].pk: "We already work closely together on a project.", offered[-2].pk: "Bad timing: I am on parental leave next month."}
+    declines = {
+        offered[-1].pk: "We already work closely together on a project.",
+        offered[-2].pk: "Bad timing: I am on parental leave next month.",
+    }
     for match in offered:
         for member in match.members.select_related("user").order_by("role"):
             reason = declines.get(match.pk)
@@ -147,7 +198,9 @@ def _hold(meeting, junior, senior, *, days_ago: int, logs: dict | None = None) -
     from sessions.models import Meeting
     from sessions.services import meeting_confirm_time, meeting_log, meeting_propose_times
 
-    meeting_propose_times(meeting=meeting, by=junior, options=[_at(2, 14)], duration_minutes=60, video_link="https://meet.example.com/rm-demo")
+    meeting_propose_times(
+        meeting=meeting, by=junior, options=[_at(2, 14)], duration_minutes=60, video_link="https://meet.example.com/rm-demo"
+    )
     meeting_confirm_time(meeting=meeting, by=senior, option=meeting.options.get())
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=_at(-days_ago, 14))
     for person, entry in (logs or {}).items():
@@ -173,8 +226,20 @@ def seed_demo_meetings(*, program: Program) -> None:
             senior: {"held": True, "actual_minutes": 55, "shared": "The history of our platform and the budget cycle.", "learned": "Three tools juniors use that I had never heard of."},
         })  # fmt: skip
         note_add(match=match, author=junior, body="Bring the onboarding checklist next time.", visibility="shared", meeting=kickoff)
-        note_add(match=match, author=senior, body="Ask my team whether they feel the same about code review.", visibility="private", meeting=kickoff)
-        action_item_add(match=match, by=senior, owner=senior, title="Try the AI assistant for a week and report back", due_date=timezone.localdate() + datetime.timedelta(days=7))
+        note_add(
+            match=match,
+            author=senior,
+            body="Ask my team whether they feel the same about code review.",
+            visibility="private",
+            meeting=kickoff,
+        )
+        action_item_add(
+            match=match,
+            by=senior,
+            owner=senior,
+            title="Try the AI assistant for a week and report back",
+            due_date=timezone.localdate() + datetime.timedelta(days=7),
+        )
         first = Meeting.objects.filter(match=match, month=1).exclude(kind=Meeting.Kind.KICKOFF).first()
         if index == 0:
             _hold(first, junior, senior, days_ago=12, logs={
@@ -186,7 +251,12 @@ def seed_demo_meetings(*, program: Program) -> None:
             meeting_confirm_time(meeting=upcoming, by=senior, option=upcoming.options.get())
         elif index == 1:
             _hold(first, junior, senior, days_ago=10, logs={junior: {"held": False}, senior: {"held": False}})
-            meeting_propose_times(meeting=Meeting.objects.filter(match=match, month=2).first(), by=junior, options=[_at(3, 9), _at(4, 16)], duration_minutes=60)
+            meeting_propose_times(
+                meeting=Meeting.objects.filter(match=match, month=2).first(),
+                by=junior,
+                options=[_at(3, 9), _at(4, 16)],
+                duration_minutes=60,
+            )
         else:
             meeting_propose_times(meeting=first, by=junior, options=[_at(5, 11)], duration_minutes=60)
             meeting_confirm_time(meeting=first, by=senior, option=first.options.get())
@@ -197,7 +267,9 @@ def seed_demo_project_program(*, hr: User) -> None:
     from matching.services import match_respond, matches_approve, matching_run
 
     program = program_create_from_template(
-        template_key="project", created_by=hr, data={"start_date": timezone.localdate() - datetime.timedelta(days=20), "open_for_applications": True}
+        template_key="project",
+        created_by=hr,
+        data={"start_date": timezone.localdate() - datetime.timedelta(days=20), "open_for_applications": True},
     )
     program_transition(program=program, to_status=Program.Status.RECRUITING, by=hr)
     topics = {topic.name: topic.pk for topic in Topic.objects.all()}
@@ -208,10 +280,20 @@ def seed_demo_project_program(*, hr: User) -> None:
             program=program,
             user=user,
             answers=ApplicationAnswers(
-                motivation="A concrete project beats another meeting.", hopes="A tool we actually adopt.", voluntary_consent=True,
-                confidentiality_accepted=True, meeting_mode=Application.MeetingMode.HYBRID, preferred_times=["wed_morning"], languages=["en"],
-                style_directness=3, style_structure=2, style_pace=4, expertise=chosen if junior else {}, interests={} if junior else chosen,
-                comfort_with_seniors=4 if junior else None, openness_statement="" if junior else "Being shown a better way.",
+                motivation="A concrete project beats another meeting.",
+                hopes="A tool we actually adopt.",
+                voluntary_consent=True,
+                confidentiality_accepted=True,
+                meeting_mode=Application.MeetingMode.HYBRID,
+                preferred_times=["wed_morning"],
+                languages=["en"],
+                style_directness=3,
+                style_structure=2,
+                style_pace=4,
+                expertise=chosen if junior else {},
+                interests={} if junior else chosen,
+                comfort_with_seniors=4 if junior else None,
+                openness_statement="" if junior else "Being shown a better way.",
                 time_commitment_confirmed=not junior,
             ),  # fmt: skip
         )
@@ -236,7 +318,15 @@ def seed_demo_evaluation(*, program: Program, hr: User) -> None:
         pairs.append((members["junior"], members["senior"]))
     for index, (junior, senior) in enumerate(pairs):
         if index == 1:
-            checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="We keep moving the session; I am not sure it matters to him.", reach_out=True)
+            checkin_submit(
+                program=program,
+                user=junior,
+                pulse=2,
+                meetings_as_planned=False,
+                flags=["no_time"],
+                comment="We keep moving the session; I am not sure it matters to him.",
+                reach_out=True,
+            )
             checkin_submit(program=program, user=senior, pulse=3, meetings_as_planned=False, flags=["no_time"], comment="Budget season.")
         else:
             checkin_submit(program=program, user=junior, pulse=4, meetings_as_planned=True)

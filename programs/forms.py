@@ -85,7 +85,9 @@ class ProgramForm(forms.ModelForm):
 class CurriculumMonthForm(forms.Form):
     month = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=150)
-    topic = IdChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("— no catalog topic (e.g. retrospective) —"))
+    topic = IdChoiceField(
+        label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("— no catalog topic (e.g. retrospective) —")
+    )
     notes = forms.CharField(label=_("Notes for the pairs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, topics=None, **kwargs) -> None:
@@ -94,7 +96,12 @@ class CurriculumMonthForm(forms.Form):
         self.fields["topic"].widget.attrs["class"] = "form-select"
 
     def month_plan(self) -> MonthPlan:
-        return MonthPlan(month=self.cleaned_data["month"], title=self.cleaned_data["title"], topic=self.cleaned_data["topic"], notes=self.cleaned_data["notes"])
+        return MonthPlan(
+            month=self.cleaned_data["month"],
+            title=self.cleaned_data["title"],
+            topic=self.cleaned_data["topic"],
+            notes=self.cleaned_data["notes"],
+        )
 
 
 class BaseCurriculumFormSet(forms.BaseFormSet):
@@ -132,17 +139,31 @@ class TransitionForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     department = IdChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments"), widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     level = forms.TypedChoiceField(
-        label=_("Level"), choices=[("", _("All levels")), *Level.choices], coerce=int, required=False, empty_value=None, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Level"),
+        choices=[("", _("All levels")), *Level.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
 class ApplicationFilterForm(PeopleFilterForm):
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Both roles")), *Role.choices], required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Both roles")), *Role.choices], required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any status")), *Application.Status.choices], required=False, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Status"),
+        choices=[("", _("Any status")), *Application.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
@@ -157,7 +178,11 @@ class InviteForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(Application.Status.ACCEPTED, _("Accept")), (Application.Status.WAITLISTED, _("Waitlist")), (Application.Status.DECLINED, _("Decline"))]
+        choices=[
+            (Application.Status.ACCEPTED, _("Accept")),
+            (Application.Status.WAITLISTED, _("Waitlist")),
+            (Application.Status.DECLINED, _("Decline")),
+        ]
     )
     message = forms.CharField(label=_("Message to the applicant (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -208,14 +233,26 @@ class ApplicationForm(forms.Form):
     )
     time_commitment_confirmed = forms.BooleanField(label="", required=False)
     meeting_mode = forms.ChoiceField(label=_("How would you like to meet?"), choices=Application.MeetingMode.choices, widget=ButtonRadios)
-    preferred_times = forms.MultipleChoiceField(label=_("When does it usually work for you?"), choices=[], widget=forms.CheckboxSelectMultiple)
-    languages = forms.MultipleChoiceField(label=_("Languages you can meet in"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple)
-    style_directness = forms.TypedChoiceField(label=_("In conversations I am… diplomatic (1) – direct (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
-    style_structure = forms.TypedChoiceField(label=_("I prefer sessions that are… structured (1) – exploratory (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
-    style_pace = forms.TypedChoiceField(label=_("My pace is… steady (1) – fast (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3)
+    preferred_times = forms.MultipleChoiceField(
+        label=_("When does it usually work for you?"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can meet in"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+    style_directness = forms.TypedChoiceField(
+        label=_("In conversations I am… diplomatic (1) – direct (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3
+    )
+    style_structure = forms.TypedChoiceField(
+        label=_("I prefer sessions that are… structured (1) – exploratory (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3
+    )
+    style_pace = forms.TypedChoiceField(
+        label=_("My pace is… steady (1) – fast (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3
+    )
     avoid_people = IdMultipleChoiceField(
         label=_("People you would rather not be matched with (optional, private)"),
-        help_text=_("Never shown to anyone, not even HR. The matching engine won't propose such a pair; should HR pair you by hand (they can't see this list), your offer reminds you and you can simply decline."),
+        help_text=_(
+            "Never shown to anyone, not even HR. The matching engine won't propose such a pair; should HR pair you by hand (they can't see this list), your offer reminds you and you can simply decline."
+        ),
         queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
@@ -226,7 +263,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, program: Program, user: User, role: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.program, self.user, self.role = program, user, role
-        self.fields["preferred_times"].choices = [(f"{day}_{part}", f"{day_label} {part_label}") for day, day_label in WEEKDAYS for part, part_label in DAY_PARTS]
+        self.fields["preferred_times"].choices = [
+            (f"{day}_{part}", f"{day_label} {part_label}") for day, day_label in WEEKDAYS for part, part_label in DAY_PARTS
+        ]
         self.fields["avoid_people"].queryset = User.objects.filter(is_active=True).exclude(pk=user.pk).order_by("last_name", "first_name")
         self.fields["time_commitment_confirmed"].label = _(
             "I can block about %(hours)s hours over %(months)s months: %(meetings)s meetings of at least %(minutes)s minutes%(group)s, plus a little preparation."
@@ -258,12 +297,27 @@ class ApplicationForm(forms.Form):
     @classmethod
     def initial_from(cls, application: Application | None, user: User) -> dict:
         if application is None:
-            return {"languages": [user.language], "meeting_mode": Application.MeetingMode.HYBRID, "style_directness": 3, "style_structure": 3, "style_pace": 3}
+            return {
+                "languages": [user.language],
+                "meeting_mode": Application.MeetingMode.HYBRID,
+                "style_directness": 3,
+                "style_structure": 3,
+                "style_pace": 3,
+            }
         initial = {
             name: getattr(application, name)
             for name in (
-                "motivation", "hopes", "comfort_with_seniors", "openness_statement", "time_commitment_confirmed", "meeting_mode",
-                "preferred_times", "languages", "style_directness", "style_structure", "style_pace",
+                "motivation",
+                "hopes",
+                "comfort_with_seniors",
+                "openness_statement",
+                "time_commitment_confirmed",
+                "meeting_mode",
+                "preferred_times",
+                "languages",
+                "style_directness",
+                "style_structure",
+                "style_pace",
             )  # fmt: skip
         }
         initial["avoid_people"] = list(application.avoid_people.all())
@@ -289,7 +343,8 @@ class ApplicationForm(forms.Form):
         field = self["preferred_times"]
         chosen = set(field.value() or [])
         return [
-            (day_label, [(f"{day}_{part}", part_label, f"{day}_{part}" in chosen) for part, part_label in DAY_PARTS]) for day, day_label in WEEKDAYS
+            (day_label, [(f"{day}_{part}", part_label, f"{day}_{part}" in chosen) for part, part_label in DAY_PARTS])
+            for day, day_label in WEEKDAYS
         ]
 
     def answers(self) -> ApplicationAnswers:
@@ -316,4 +371,3 @@ class ApplicationForm(forms.Form):
             time_commitment_confirmed=data.get("time_commitment_confirmed", False),
             avoid_people=list(data.get("avoid_people") or []),
         )
-

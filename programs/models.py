@@ -38,7 +38,9 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=120)
     category = models.CharField(_("category"), max_length=20, choices=TopicCategory.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    is_active = models.BooleanField(_("active"), default=True, help_text=_("Retired topics stay on old programs but are not offered any more."))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Retired topics stay on old programs but are not offered any more.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -87,7 +89,9 @@ class Program(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField(_("start date"), null=True, blank=True)
-    length_months = models.PositiveSmallIntegerField(_("length (months)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(24)])
+    length_months = models.PositiveSmallIntegerField(
+        _("length (months)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
     meeting_cadence = models.CharField(_("meeting cadence"), max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     min_meeting_minutes = models.PositiveSmallIntegerField(
         _("minimum meeting length (minutes)"),
@@ -104,12 +108,8 @@ class Program(models.Model):
     confidentiality_terms = models.TextField(_("confidentiality terms"), default=DEFAULT_CONFIDENTIALITY)
     target_juniors = models.PositiveSmallIntegerField(_("target number of junior mentors"), default=4, validators=[MinValueValidator(1)])
     target_seniors = models.PositiveSmallIntegerField(_("target number of senior mentees"), default=4, validators=[MinValueValidator(1)])
-    junior_max_level = models.PositiveSmallIntegerField(
-        _("junior mentors: highest level"), choices=Level.choices, default=Level.MID
-    )
-    senior_min_level = models.PositiveSmallIntegerField(
-        _("senior mentees: lowest level"), choices=Level.choices, default=Level.LEAD
-    )
+    junior_max_level = models.PositiveSmallIntegerField(_("junior mentors: highest level"), choices=Level.choices, default=Level.MID)
+    senior_min_level = models.PositiveSmallIntegerField(_("senior mentees: lowest level"), choices=Level.choices, default=Level.LEAD)
     group_juniors_min = models.PositiveSmallIntegerField(_("juniors per group (min)"), default=3, validators=[MinValueValidator(1)])
     group_juniors_max = models.PositiveSmallIntegerField(_("juniors per group (max)"), default=4, validators=[MinValueValidator(1)])
     group_seniors_min = models.PositiveSmallIntegerField(_("seniors per group (min)"), default=1, validators=[MinValueValidator(1)])
@@ -139,8 +139,12 @@ class Program(models.Model):
                 name="program_group_session_length",
             ),
             models.CheckConstraint(condition=models.Q(junior_max_level__lt=models.F("senior_min_level")), name="program_levels_ordered"),
-            models.CheckConstraint(condition=models.Q(group_juniors_min__lte=models.F("group_juniors_max")), name="program_group_juniors_range"),
-            models.CheckConstraint(condition=models.Q(group_seniors_min__lte=models.F("group_seniors_max")), name="program_group_seniors_range"),
+            models.CheckConstraint(
+                condition=models.Q(group_juniors_min__lte=models.F("group_juniors_max")), name="program_group_juniors_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(group_seniors_min__lte=models.F("group_seniors_max")), name="program_group_seniors_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,8 +257,12 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
 
     program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invitee"), on_delete=models.CASCADE, related_name="program_invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invitee"), on_delete=models.CASCADE, related_name="program_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_invitation_token, editable=False)
     message = models.TextField(_("personal message"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -318,9 +326,15 @@ class Application(models.Model):
     meeting_mode = models.CharField(_("meeting mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.HYBRID)
     preferred_times = models.JSONField(_("preferred times"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list)
-    style_directness = models.PositiveSmallIntegerField(_("diplomatic (1) … direct (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    style_structure = models.PositiveSmallIntegerField(_("structured (1) … exploratory (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    style_pace = models.PositiveSmallIntegerField(_("steady (1) … fast (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    style_directness = models.PositiveSmallIntegerField(
+        _("diplomatic (1) … direct (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    style_structure = models.PositiveSmallIntegerField(
+        _("structured (1) … exploratory (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    style_pace = models.PositiveSmallIntegerField(
+        _("steady (1) … fast (5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     avoid_people = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rather not be matched with"),
@@ -328,9 +342,13 @@ class Application(models.Model):
         blank=True,
         help_text=_("Private: used only by the matching engine, never shown to anyone."),
     )
-    invitation = models.ForeignKey(Invitation, verbose_name=_("invitation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     hr_message = models.TextField(_("message from HR"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -22,7 +22,9 @@ PHASE_CHANGE = "phase_change"
 def _invitation(notification):
     from .models import Invitation, Role
 
-    invitation = Invitation.objects.select_related("program", "invited_by", "user").filter(pk=notification.context.get("invitation_id")).first()
+    invitation = (
+        Invitation.objects.select_related("program", "invited_by", "user").filter(pk=notification.context.get("invitation_id")).first()
+    )
     if invitation is None:
         return None
     role = invitation.program.role_for_level(invitation.user.level)
@@ -41,7 +43,11 @@ def _application(notification):
     application = Application.objects.select_related("program").filter(pk=notification.context.get("application_id")).first()
     if application is None:
         return None
-    return {"application": application, "program": application.program, "url": absolute_url(reverse("programs:my_application", args=[application.program_id]))}, []
+    return {
+        "application": application,
+        "program": application.program,
+        "url": absolute_url(reverse("programs:my_application", args=[application.program_id])),
+    }, []
 
 
 def _phase(notification):
@@ -50,7 +56,11 @@ def _phase(notification):
     program = Program.objects.filter(pk=notification.context.get("program_id")).first()
     if program is None:
         return None
-    return {"program": program, "status": Program.Status(notification.context.get("status")).label, "url": absolute_url(program.get_absolute_url())}, []
+    return {
+        "program": program,
+        "status": Program.Status(notification.context.get("status")).label,
+        "url": absolute_url(program.get_absolute_url()),
+    }, []
 
 
 def invitation_reminders(now: datetime.datetime) -> list[Message]:
@@ -64,7 +74,13 @@ def invitation_reminders(now: datetime.datetime) -> list[Message]:
         program__status=Program.Status.RECRUITING,
     )
     return [
-        Message(invitation.user_id, INVITATION_REMINDER, f"invitation-reminder:{invitation.pk}", {"invitation_id": invitation.pk}, invitation.program_id)
+        Message(
+            invitation.user_id,
+            INVITATION_REMINDER,
+            f"invitation-reminder:{invitation.pk}",
+            {"invitation_id": invitation.pk},
+            invitation.program_id,
+        )
         for invitation in pending.only("pk", "user_id", "program_id")
     ]
 

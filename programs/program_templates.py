@@ -94,7 +94,9 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ProgramTemplate(
             key="peer",
             name=_("Cross-generational peer exchange"),
-            summary=_("Mutual learning in the same pair: the junior teaches new tools and culture, the senior shares context and experience, alternating who leads."),
+            summary=_(
+                "Mutual learning in the same pair: the junior teaches new tools and culture, the senior shares context and experience, alternating who leads."
+            ),
             goal=_(
                 "Both sides teach and both learn, at eye level: juniors bring current tools and perspectives, seniors bring "
                 "context, experience and how the organisation really works."
@@ -121,7 +123,9 @@ TEMPLATES: dict[str, ProgramTemplate] = {
         ProgramTemplate(
             key="project",
             name=_("Project-based reverse mentoring"),
-            summary=_("Instead of general meetings, each pair runs a joint project, e.g. the junior helps the senior evaluate an AI tool for their workflow."),
+            summary=_(
+                "Instead of general meetings, each pair runs a joint project, e.g. the junior helps the senior evaluate an AI tool for their workflow."
+            ),
             goal=_("Hands-on learning with a concrete result: each pair delivers a small project the senior's team can use."),
             project_brief=_(
                 "Each pair picks one real workflow of the senior's team and evaluates a modern tool for it (for example an AI "

@@ -19,8 +19,12 @@ OPEN_STATUSES = [Application.Status.SUBMITTED, Application.Status.ACCEPTED, Appl
 def programs_for_hr() -> QuerySet[Program]:
     return Program.objects.annotate(
         applicants=Count("applications", filter=Q(applications__status__in=OPEN_STATUSES), distinct=True),
-        accepted_juniors=Count("applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.JUNIOR), distinct=True),
-        accepted_seniors=Count("applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.SENIOR), distinct=True),
+        accepted_juniors=Count(
+            "applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.JUNIOR), distinct=True
+        ),
+        accepted_seniors=Count(
+            "applications", filter=Q(applications__status=Application.Status.ACCEPTED, applications__role=Role.SENIOR), distinct=True
+        ),
         awaiting=Count("applications", filter=Q(applications__status=Application.Status.SUBMITTED), distinct=True),
         invited=Count("invitations", distinct=True),
         # Warning signs of the last 31 days, for the list's health badge (details on the dashboard):
@@ -31,7 +35,11 @@ def programs_for_hr() -> QuerySet[Program]:
             & (Q(checkins__pulse__lte=2) | Q(checkins__reach_out=True) | ~Q(checkins__flags=[])),
             distinct=True,
         ),
-        missed=Count("meetings", filter=Q(meetings__status="missed", meetings__starts_at__gte=timezone.now() - datetime.timedelta(days=31)), distinct=True),
+        missed=Count(
+            "meetings",
+            filter=Q(meetings__status="missed", meetings__starts_at__gte=timezone.now() - datetime.timedelta(days=31)),
+            distinct=True,
+        ),
     ).prefetch_related("coordinators")
 
 
@@ -72,7 +80,9 @@ class Readiness:
                 "n": self.accepted_seniors - self.accepted_juniors
             }
         if self.accepted_seniors < self.accepted_juniors:
-            return _("More juniors than seniors: %(n)s junior(s) will wait or join a group.") % {"n": self.accepted_juniors - self.accepted_seniors}
+            return _("More juniors than seniors: %(n)s junior(s) will wait or join a group.") % {
+                "n": self.accepted_juniors - self.accepted_seniors
+            }
         return _("Balanced: every accepted junior can be paired with a senior.")
 
 
@@ -86,7 +96,11 @@ def readiness(*, program: Program) -> Readiness:
     )
     need_juniors, need_seniors = program.needed_per_side()
     return Readiness(
-        **counts, need_juniors=need_juniors, need_seniors=need_seniors, target_juniors=program.target_juniors, target_seniors=program.target_seniors
+        **counts,
+        need_juniors=need_juniors,
+        need_seniors=need_seniors,
+        target_juniors=program.target_juniors,
+        target_seniors=program.target_seniors,
     )
 
 
@@ -113,7 +127,9 @@ def category_mix(*, curriculum: list[CurriculumItem]) -> CategoryMix:
     warnings = []
     if counts and set(counts) == {TopicCategory.TECHNOLOGY}:
         warnings.append(
-            _("The curriculum is technology only. Reverse mentoring is more than explaining tools: the most valuable insights are often about culture, expectations and the world of work.")
+            _(
+                "The curriculum is technology only. Reverse mentoring is more than explaining tools: the most valuable insights are often about culture, expectations and the world of work."
+            )
         )
     else:
         if counts and not counts.get(TopicCategory.CULTURE):
@@ -123,7 +139,9 @@ def category_mix(*, curriculum: list[CurriculumItem]) -> CategoryMix:
     return CategoryMix(counts=counts, warnings=warnings)
 
 
-def applications_for_review(*, program: Program, role: str = "", status: str = "", department_id: int | None = None, level: int | None = None) -> QuerySet[Application]:
+def applications_for_review(
+    *, program: Program, role: str = "", status: str = "", department_id: int | None = None, level: int | None = None
+) -> QuerySet[Application]:
     applications = program.applications.select_related("user", "user__department", "decided_by").prefetch_related(
         Prefetch("topics", queryset=ApplicationTopic.objects.select_related("topic"))
     )
@@ -160,7 +178,9 @@ def invitable_people(*, program: Program, search: str = "", department_id: int |
         .select_related("department")
     )
     for word in search.split():
-        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word) | Q(title__icontains=word))
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word) | Q(title__icontains=word)
+        )
     if department_id:
         people = people.filter(department_id=department_id)
     if level:

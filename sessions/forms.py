@@ -37,14 +37,18 @@ class CancelForm(forms.Form):
 
 
 class LogForm(forms.Form):
-    held = forms.TypedChoiceField(label=_("Did the meeting take place?"), choices=[("1", _("Yes")), ("0", _("No, it was missed"))], coerce=lambda v: v == "1")
+    held = forms.TypedChoiceField(
+        label=_("Did the meeting take place?"), choices=[("1", _("Yes")), ("0", _("No, it was missed"))], coerce=lambda v: v == "1"
+    )
     actual_minutes = forms.IntegerField(label=_("How long did you meet (minutes)?"), required=False, min_value=1, max_value=600)
     shared = forms.CharField(label=_("What I shared"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     learned = forms.CharField(label=_("What I learned"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Write something first.")})
+    body = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Write something first.")}
+    )
     visibility = forms.ChoiceField(label=_("Visible to"), choices=Note.Visibility.choices)
     meeting = forms.CharField(required=False, widget=forms.HiddenInput)  # the pair's meeting the note is about, if any
     next = forms.CharField(required=False, widget=forms.HiddenInput)  # the page to go back to; checked by the view
@@ -64,7 +68,8 @@ class ConfirmTimeForm(forms.Form):
     """The time a participant picks from those their partner offered."""
 
     option = IdChoiceField(
-        queryset=TimeOption.objects.none(), error_messages=dict.fromkeys(("required", "invalid_choice"), _("Pick one of the offered times."))
+        queryset=TimeOption.objects.none(),
+        error_messages=dict.fromkeys(("required", "invalid_choice"), _("Pick one of the offered times.")),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:

@@ -73,14 +73,28 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="meetings")
-    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="meetings", help_text=_("Empty for a program-wide group session."))
+    match = models.ForeignKey(
+        Match,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        help_text=_("Empty for a program-wide group session."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     month = models.PositiveSmallIntegerField(_("program month"), default=1)
     due_by = models.DateField(_("plan to meet by"), null=True, blank=True)
     agenda = models.JSONField(_("agenda"), default=list, blank=True)
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Peer exchange: who leads this meeting."))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Peer exchange: who leads this meeting."),
+    )
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)

@@ -61,7 +61,11 @@ def meeting_reminders(now: datetime.datetime) -> list[Message]:
         people = [m.user for m in meeting.match.members.all()] if meeting.match_id else participants_of(meeting=meeting)
         kind = MEETING_SOON if meeting.starts_at <= now + datetime.timedelta(hours=1) else MEETING_REMINDER
         for person in people:
-            messages.append(Message(person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id))
+            messages.append(
+                Message(
+                    person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id
+                )
+            )
     return messages
 
 
@@ -70,7 +74,9 @@ def log_reminders(now: datetime.datetime) -> list[Message]:
     from .models import Meeting, SessionLog
 
     recent = (
-        Meeting.objects.filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, starts_at__gte=now - datetime.timedelta(days=3))
+        Meeting.objects.filter(
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, starts_at__gte=now - datetime.timedelta(days=3)
+        )
         .exclude(match=None)
         .exclude(match__in=pairs_on_hold())
         .prefetch_related(
@@ -87,7 +93,11 @@ def log_reminders(now: datetime.datetime) -> list[Message]:
                 continue
             local_now, local_end = local_time(now, person.timezone), local_time(meeting.ends_at, person.timezone)
             if local_end.date() < local_now.date() and local_now.hour >= LOG_REMINDER_HOUR:
-                messages.append(Message(person.pk, LOG_REMINDER, f"log-reminder:{meeting.pk}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id))
+                messages.append(
+                    Message(
+                        person.pk, LOG_REMINDER, f"log-reminder:{meeting.pk}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id
+                    )
+                )
     return messages
 
 

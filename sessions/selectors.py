@@ -28,20 +28,16 @@ def participants_of(*, meeting: Meeting) -> list[User]:
     if meeting.match_id is not None:
         return [m.user for m in meeting.match.members.select_related("user")]
     return list(
-        User.objects.filter(match_memberships__match__program_id=meeting.program_id, match_memberships__match__status=Match.Status.CONFIRMED).distinct()
+        User.objects.filter(
+            match_memberships__match__program_id=meeting.program_id, match_memberships__match__status=Match.Status.CONFIRMED
+        ).distinct()
     )
 
 
 def pair_for(*, user: User, match_pk: int) -> Match:
     """A confirmed (or ended) match the user belongs to; Match.DoesNotExist otherwise."""
     members = MatchMember.objects.select_related("user", "user__department")
-    return (
-        pairs_of(user=user)
-        .filter(pk=match_pk)
-        .select_related("program")
-        .prefetch_related(Prefetch("members", queryset=members))
-        .get()
-    )
+    return pairs_of(user=user).filter(pk=match_pk).select_related("program").prefetch_related(Prefetch("members", queryset=members)).get()
 
 
 def logs_visible_to(*, user: User, meeting: Meeting) -> list[SessionLog]:
@@ -59,8 +55,10 @@ def logs_visible_to(*, user: User, meeting: Meeting) -> list[SessionLog]:
         return list(logs.filter(author=user))
     # Partners are those the user was paired with when the session took place: not an
     # ex-partner of an earlier pair, nor someone paired with them later.
-    pairs = pairs_of(user=user).filter(program_id=meeting.program_id, confirmed_at__lte=meeting.ends_at).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at)
+    pairs = (
+        pairs_of(user=user)
+        .filter(program_id=meeting.program_id, confirmed_at__lte=meeting.ends_at)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at))
     )
     partners = MatchMember.objects.filter(match__in=pairs).values("user_id")
     return list(logs.filter(Q(author=user) | Q(author__in=partners)))
@@ -78,7 +76,11 @@ def group_session_attendance(*, meeting: Meeting) -> list[Attendance]:
     for how long. Never what anyone shared or learned."""
     facts = {row["author_id"]: row for row in meeting.logs.values("author_id", "held", "actual_minutes")}
     return [
-        Attendance(person=person, held=facts[person.pk]["held"] if person.pk in facts else None, minutes=facts.get(person.pk, {}).get("actual_minutes"))
+        Attendance(
+            person=person,
+            held=facts[person.pk]["held"] if person.pk in facts else None,
+            minutes=facts.get(person.pk, {}).get("actual_minutes"),
+        )
         for person in sorted(participants_of(meeting=meeting), key=lambda p: (p.last_name, p.first_name))
     ]
 
@@ -194,4 +196,6 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
         .exclude(pk__in=recent)
         .prefetch_related(Prefetch("members", queryset=members))
     )
-    return MeetingFacts(months=months, average_minutes=round(average, 1) if average else None, pairs_without_recent_meeting=quiet, period_days=period_days)
+    return MeetingFacts(
+        months=months, average_minutes=round(average, 1) if average else None, pairs_without_recent_meeting=quiet, period_days=period_days
+    )

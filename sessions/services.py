@@ -59,17 +59,29 @@ def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
 
     milestones: dict[int, Milestone] = {}
     if program.format == Program.Format.PROJECT:
-        project = Project.objects.create(match=match, goal=program.project_brief or program.goal, deliverable=_("A short written recommendation with a working trial set-up"))
+        project = Project.objects.create(
+            match=match,
+            goal=program.project_brief or program.goal,
+            deliverable=_("A short written recommendation with a working trial set-up"),
+        )
         milestones = {
-            month: Milestone.objects.create(project=project, title=item.title, due_date=_month_start(program, month + 1) - datetime.timedelta(days=1))
+            month: Milestone.objects.create(
+                project=project, title=item.title, due_date=_month_start(program, month + 1) - datetime.timedelta(days=1)
+            )
             for month, item in sorted(curriculum.items())
         }
 
     meetings = [
         Meeting(
-            program=program, match=match, kind=Meeting.Kind.KICKOFF, title=_("Kickoff"), month=1,
-            due_by=_month_start(program, 1) + datetime.timedelta(days=13), agenda=[str(item) for item in KICKOFF_AGENDA],
-            duration_minutes=max(minutes, 60), lead=junior if peer else None,
+            program=program,
+            match=match,
+            kind=Meeting.Kind.KICKOFF,
+            title=_("Kickoff"),
+            month=1,
+            due_by=_month_start(program, 1) + datetime.timedelta(days=13),
+            agenda=[str(item) for item in KICKOFF_AGENDA],
+            duration_minutes=max(minutes, 60),
+            lead=junior if peer else None,
         )  # fmt: skip
     ]
     number = 0
@@ -86,14 +98,22 @@ def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
             if item and item.notes:
                 agenda.append(item.notes)
             if retro:
-                agenda += [_("What did each of us learn?"), _("What worked well, what would we change?"), _("Which improvement recommendations do we hand in?")]
+                agenda += [
+                    _("What did each of us learn?"),
+                    _("What worked well, what would we change?"),
+                    _("Which improvement recommendations do we hand in?"),
+                ]
             meetings.append(
                 Meeting(
-                    program=program, match=match,
+                    program=program,
+                    match=match,
                     kind=Meeting.Kind.RETROSPECTIVE if retro else (Meeting.Kind.GROUP if group_format else Meeting.Kind.ONE_TO_ONE),
-                    title=title, topic=item.topic if item else None, month=month,
+                    title=title,
+                    topic=item.topic if item else None,
+                    month=month,
                     due_by=_month_start(program, month) + datetime.timedelta(days=int(30 * (k + 1) / per_month) - 1),
-                    agenda=agenda, duration_minutes=minutes,
+                    agenda=agenda,
+                    duration_minutes=minutes,
                     lead=(senior if number % 2 == 0 else junior) if peer else None,
                     milestone=milestones.get(month),
                 )  # fmt: skip
@@ -166,7 +186,12 @@ def _check_length(meeting: Meeting, minutes: int) -> None:
     minimum = meeting.program.min_meeting_minutes
     if minutes < minimum:
         raise ValidationError(
-            {"duration_minutes": _("Meetings in this program last at least %(min)s minutes: block real time, not a gap between meetings.") % {"min": minimum}}
+            {
+                "duration_minutes": _(
+                    "Meetings in this program last at least %(min)s minutes: block real time, not a gap between meetings."
+                )
+                % {"min": minimum}
+            }
         )
 
 
@@ -180,7 +205,9 @@ def _send_invitations(meeting: Meeting, people: Sequence[User], *, cancel: bool 
 
 
 @transaction.atomic
-def meeting_propose_times(*, meeting: Meeting, by: User, options: Sequence[datetime.datetime], duration_minutes: int, location: str = "", video_link: str = "") -> Meeting:
+def meeting_propose_times(
+    *, meeting: Meeting, by: User, options: Sequence[datetime.datetime], duration_minutes: int, location: str = "", video_link: str = ""
+) -> Meeting:
     """Offer one or more times; the other side picks one."""
     meeting = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
     _ensure_participant(meeting, by)
@@ -195,7 +222,12 @@ def meeting_propose_times(*, meeting: Meeting, by: User, options: Sequence[datet
         raise ValidationError({"options": _("Offer times in the future.")})
     meeting.options.all().delete()
     TimeOption.objects.bulk_create([TimeOption(meeting=meeting, starts_at=option, proposed_by=by) for option in options])
-    meeting.duration_minutes, meeting.location, meeting.video_link, meeting.proposed_by = duration_minutes, location.strip(), video_link.strip(), by
+    meeting.duration_minutes, meeting.location, meeting.video_link, meeting.proposed_by = (
+        duration_minutes,
+        location.strip(),
+        video_link.strip(),
+        by,
+    )
     meeting.full_clean(exclude=["match", "topic", "lead", "milestone", "proposed_by"])
     meeting.save()
     if meeting.match_id is None:  # a coordinator's proposal for everyone is final at once
@@ -222,7 +254,9 @@ def meeting_confirm_time(*, meeting: Meeting, by: User, option: TimeOption) -> M
 
 
 @transaction.atomic
-def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: datetime.datetime, duration_minutes: int, location: str = "", video_link: str = "") -> Meeting:
+def meeting_reschedule(
+    *, meeting: Meeting, by: User, starts_at: datetime.datetime, duration_minutes: int, location: str = "", video_link: str = ""
+) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
     people = _ensure_participant(meeting, by)
     if meeting.status != Meeting.Status.SCHEDULED:
@@ -258,7 +292,9 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def meeting_log(*, meeting: Meeting, by: User, held: bool, actual_minutes: int | None = None, shared: str = "", learned: str = "") -> SessionLog:
+def meeting_log(
+    *, meeting: Meeting, by: User, held: bool, actual_minutes: int | None = None, shared: str = "", learned: str = ""
+) -> SessionLog:
     """After the meeting, each participant says whether it happened and logs both directions."""
     meeting = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
     people = _ensure_participant(meeting, by) if meeting.match_id else participants_of(meeting=meeting)

@@ -108,7 +108,9 @@ def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
     if form.is_valid():
         owner = User.objects.filter(pk=pk_from(str(form.cleaned_data["owner"] or request.user.pk))).first() or request.user
         try:
-            services.action_item_add(match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"])
+            services.action_item_add(
+                match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             flash_errors(request, exc)
     else:
@@ -132,8 +134,14 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {
-        "propose": ProposeForm(request.POST if action == "propose" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
-        "reschedule": RescheduleForm(request.POST if action == "reschedule" else None, initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link}),
+        "propose": ProposeForm(
+            request.POST if action == "propose" else None,
+            initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link},
+        ),
+        "reschedule": RescheduleForm(
+            request.POST if action == "reschedule" else None,
+            initial={"duration_minutes": meeting.duration_minutes, "location": meeting.location, "video_link": meeting.video_link},
+        ),
         "cancel": CancelForm(request.POST if action == "cancel" else None),
         "log": LogForm(request.POST if action == "log" else None),
         "confirm": ConfirmTimeForm(request.POST if action == "confirm" else None, meeting=meeting),
@@ -152,16 +160,37 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             if form.is_valid():
                 data = form.cleaned_data
                 if action == "propose":
-                    services.meeting_propose_times(meeting=meeting, by=request.user, options=form.options(), duration_minutes=data["duration_minutes"], location=data["location"], video_link=data["video_link"])
+                    services.meeting_propose_times(
+                        meeting=meeting,
+                        by=request.user,
+                        options=form.options(),
+                        duration_minutes=data["duration_minutes"],
+                        location=data["location"],
+                        video_link=data["video_link"],
+                    )
                     messages.success(request, _("Times offered. Your partner picks one."))
                 elif action == "reschedule":
-                    services.meeting_reschedule(meeting=meeting, by=request.user, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"], location=data["location"], video_link=data["video_link"])
+                    services.meeting_reschedule(
+                        meeting=meeting,
+                        by=request.user,
+                        starts_at=data["starts_at"],
+                        duration_minutes=data["duration_minutes"],
+                        location=data["location"],
+                        video_link=data["video_link"],
+                    )
                     messages.success(request, _("Moved. Everyone gets an updated invitation."))
                 elif action == "cancel":
                     services.meeting_cancel(meeting=meeting, by=request.user, reason=data["reason"])
                     messages.info(request, _("Cancelled. Everyone has been told."))
                 elif action == "log":
-                    services.meeting_log(meeting=meeting, by=request.user, held=data["held"], actual_minutes=data["actual_minutes"], shared=data["shared"], learned=data["learned"])
+                    services.meeting_log(
+                        meeting=meeting,
+                        by=request.user,
+                        held=data["held"],
+                        actual_minutes=data["actual_minutes"],
+                        shared=data["shared"],
+                        learned=data["learned"],
+                    )
                     messages.success(request, _("Thanks for logging the meeting."))
                 return redirect(meeting.get_absolute_url())
         except (ValidationError, PermissionDenied) as exc:
@@ -185,7 +214,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "options": list(meeting.options.select_related("proposed_by")),
             "logs": logs,
             "my_log": next((log for log in logs if log.author_id == request.user.pk), None),
-            "attendance": selectors.group_session_attendance(meeting=meeting) if meeting.match_id is None and request.user.is_hr_coordinator else None,
+            "attendance": selectors.group_session_attendance(meeting=meeting)
+            if meeting.match_id is None and request.user.is_hr_coordinator
+            else None,
             "notes": selectors.notes_visible_to(user=request.user, match=meeting.match).filter(meeting=meeting) if meeting.match_id else [],
             "note_form": NoteForm(initial={"visibility": "private"}),
             "prep": JUNIOR_PREP if role == "junior" else SENIOR_PREP,
@@ -207,7 +238,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("New calendar link created; any old link stopped working."))
         return redirect("mentoring_sessions:calendar")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(request, "sessions/calendar.html", {"feed": feed, "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else ""})
+    return render(
+        request, "sessions/calendar.html", {"feed": feed, "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else ""}
+    )
 
 
 @require_GET
@@ -230,7 +263,10 @@ def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     facts = selectors.meeting_facts(program=program)
     if request.GET.get("format") == "csv":
-        rows = [["month", "planned", "held", "missed", "cancelled"], *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in facts.months]]
+        rows = [
+            ["month", "planned", "held", "missed", "cancelled"],
+            *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in facts.months],
+        ]
         return csv_response(rows, f"meetings-program-{program.pk}.csv")
     group_sessions = program.meetings.filter(match=None).order_by("month")
     return render(request, "sessions/hr_meetings.html", {"program": program, "facts": facts, "group_sessions": group_sessions})

@@ -114,7 +114,9 @@ def give_totp(user) -> str:
 
 @pytest.fixture
 def hr(db):
-    user = UserFactory(email="hr@example.com", first_name="Hannah", last_name="Reyes", level=Level.SENIOR, department__name="People & Culture")
+    user = UserFactory(
+        email="hr@example.com", first_name="Hannah", last_name="Reyes", level=Level.SENIOR, department__name="People & Culture"
+    )
     hr_coordinator_grant(user=user)
     user.totp_secret = give_totp(user)
     return user
@@ -122,31 +124,49 @@ def hr(db):
 
 @pytest.fixture
 def hr_without_mfa(db):
-    user = UserFactory(email="hr2@example.com", first_name="Harald", last_name="Roth", level=Level.SENIOR, department__name="People & Culture")
+    user = UserFactory(
+        email="hr2@example.com", first_name="Harald", last_name="Roth", level=Level.SENIOR, department__name="People & Culture"
+    )
     hr_coordinator_grant(user=user)
     return user
 
 
 @pytest.fixture
 def senior_manager(db):
-    return UserFactory(email="director@example.com", first_name="Diana", last_name="Director", level=Level.DIRECTOR, title="Director of Engineering")
+    return UserFactory(
+        email="director@example.com", first_name="Diana", last_name="Director", level=Level.DIRECTOR, title="Director of Engineering"
+    )
 
 
 @pytest.fixture
 def senior(senior_manager):
-    return UserFactory(email="senior@example.com", first_name="Sam", last_name="Senior", level=Level.LEAD, manager=senior_manager, title="Engineering Manager")
+    return UserFactory(
+        email="senior@example.com",
+        first_name="Sam",
+        last_name="Senior",
+        level=Level.LEAD,
+        manager=senior_manager,
+        title="Engineering Manager",
+    )
 
 
 @pytest.fixture
 def junior(db):
     return UserFactory(
-        email="junior@example.com", first_name="Jo", last_name="Junior", level=Level.JUNIOR, department=DepartmentFactory(name="Product"), title="Junior Designer"
+        email="junior@example.com",
+        first_name="Jo",
+        last_name="Junior",
+        level=Level.JUNIOR,
+        department=DepartmentFactory(name="Product"),
+        title="Junior Designer",
     )
 
 
 @pytest.fixture
 def outsider(db):
-    return UserFactory(email="outsider@example.com", first_name="Olli", last_name="Outsider", level=Level.MID, department=DepartmentFactory(name="Finance"))
+    return UserFactory(
+        email="outsider@example.com", first_name="Olli", last_name="Outsider", level=Level.MID, department=DepartmentFactory(name="Finance")
+    )
 
 
 @pytest.fixture

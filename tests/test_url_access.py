@@ -125,8 +125,12 @@ def test_hr_without_mfa_gets_nothing_an_employee_does_not(client, world, hr_with
         response = getattr(client, method)(url)
         if response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp")):
             continue
-        assert response.status_code == employee.status_code, f"{method.upper()} {name}: HR without MFA got {response.status_code}, an employee {employee.status_code}"
-        assert response.status_code != 200 or name in EMPLOYEE_PAGES or (method == "post" and employee.status_code == 200), f"{method.upper()} {name}"
+        assert response.status_code == employee.status_code, (
+            f"{method.upper()} {name}: HR without MFA got {response.status_code}, an employee {employee.status_code}"
+        )
+        assert response.status_code != 200 or name in EMPLOYEE_PAGES or (method == "post" and employee.status_code == 200), (
+            f"{method.upper()} {name}"
+        )
 
 
 # Pages every signed-in employee may open (HR without MFA sees them as an employee would).

@@ -184,8 +184,14 @@ def _write_answers(application: Application, answers: ApplicationAnswers, role: 
     application.full_clean(exclude=["program", "user", "invitation", "decided_by"])
     application.save()
     application.topics.all().delete()
-    rows = [ApplicationTopic(application=application, topic_id=pk, kind=ApplicationTopic.Kind.EXPERTISE, strength=v) for pk, v in answers.expertise.items()]
-    rows += [ApplicationTopic(application=application, topic_id=pk, kind=ApplicationTopic.Kind.INTEREST, strength=v) for pk, v in answers.interests.items()]
+    rows = [
+        ApplicationTopic(application=application, topic_id=pk, kind=ApplicationTopic.Kind.EXPERTISE, strength=v)
+        for pk, v in answers.expertise.items()
+    ]
+    rows += [
+        ApplicationTopic(application=application, topic_id=pk, kind=ApplicationTopic.Kind.INTEREST, strength=v)
+        for pk, v in answers.interests.items()
+    ]
     ApplicationTopic.objects.bulk_create(rows)
     application.avoid_people.set(answers.avoid_people)
 

@@ -58,8 +58,12 @@ def register_on_enter(status: str) -> Callable[[Callable[[Program], None]], Call
     return decorator
 
 
-def record_transition(*, program: Program, from_status: str, to_status: str, by: User | None, reason: str = "", forced: bool = False) -> ProgramTransition:
-    return ProgramTransition.objects.create(program=program, from_status=from_status, to_status=to_status, by=by, reason=reason, forced=forced)
+def record_transition(
+    *, program: Program, from_status: str, to_status: str, by: User | None, reason: str = "", forced: bool = False
+) -> ProgramTransition:
+    return ProgramTransition.objects.create(
+        program=program, from_status=from_status, to_status=to_status, by=by, reason=reason, forced=forced
+    )
 
 
 def transition_refusals(program: Program, to_status: str) -> list[str]:
@@ -185,10 +189,7 @@ def _still_has_both_sides(program: Program) -> list[str]:
 def _date_guard(program: Program) -> list[str]:
     end = program.end_date
     if end is not None and timezone.localdate() < end:
-        return [
-            _("The program runs until %(end)s. Evaluate earlier only by forcing it with a reason.")
-            % {"end": end.isoformat()}
-        ]
+        return [_("The program runs until %(end)s. Evaluate earlier only by forcing it with a reason.") % {"end": end.isoformat()}]
     return []
 
 

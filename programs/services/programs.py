@@ -98,7 +98,9 @@ def program_create_from_template(*, template_key: str, created_by: User, data: M
         raise ValidationError(_("There is no program template called “%(key)s”.") % {"key": template_key})
     values = {"name": str(template.name), "goal": str(template.goal), "project_brief": str(template.project_brief), **template.settings}
     values.update(data or {})
-    program = program_create(created_by=created_by, data=values, template_key=template_key, coordinators=(data or {}).get("coordinators", ()))
+    program = program_create(
+        created_by=created_by, data=values, template_key=template_key, coordinators=(data or {}).get("coordinators", ())
+    )
     topics = {topic.name.lower(): topic for topic in Topic.objects.filter(is_active=True)}
     CurriculumItem.objects.bulk_create(
         [
@@ -127,7 +129,9 @@ def program_update(*, program: Program, data: Mapping, coordinators: Iterable[Us
     if "start_date" in changed and program.status not in {Program.Status.DRAFT, Program.Status.RECRUITING, Program.Status.MATCHING}:
         # Months count from it: meetings, monthly topics, check-ins — and which month's pulse
         # average is final. Moving it later would re-open or close months at will.
-        raise ValidationError({"start_date": _("The start date is fixed once the program is running: its months, meetings and check-ins count from it.")})
+        raise ValidationError(
+            {"start_date": _("The start date is fixed once the program is running: its months, meetings and check-ins count from it.")}
+        )
     for name in changed:
         setattr(program, name, data[name])
     _validated(program).save()
@@ -158,15 +162,24 @@ def curriculum_set(*, program: Program, months: Iterable[MonthPlan]) -> list[Cur
     seen: set[int] = set()
     for plan in months:
         if not 1 <= plan.month <= program.length_months:
-            raise ValidationError(_("Month %(month)s is outside this %(length)s-month program.") % {"month": plan.month, "length": program.length_months})
+            raise ValidationError(
+                _("Month %(month)s is outside this %(length)s-month program.") % {"month": plan.month, "length": program.length_months}
+            )
         if plan.month in seen:
             raise ValidationError(_("Month %(month)s appears twice.") % {"month": plan.month})
         seen.add(plan.month)
         if not plan.title.strip():
             raise ValidationError(_("Month %(month)s needs a title.") % {"month": plan.month})
-        if plan.topic is not None and not plan.topic.is_active and not program.curriculum.filter(month=plan.month, topic=plan.topic).exists():
+        if (
+            plan.topic is not None
+            and not plan.topic.is_active
+            and not program.curriculum.filter(month=plan.month, topic=plan.topic).exists()
+        ):
             raise ValidationError(_("“%(topic)s” is retired and cannot be added to a curriculum.") % {"topic": plan.topic})
     program.curriculum.all().delete()
     return CurriculumItem.objects.bulk_create(
-        [CurriculumItem(program=program, month=p.month, title=p.title.strip(), topic=p.topic, notes=p.notes) for p in sorted(months, key=lambda p: p.month)]
+        [
+            CurriculumItem(program=program, month=p.month, title=p.title.strip(), topic=p.topic, notes=p.notes)
+            for p in sorted(months, key=lambda p: p.month)
+        ]
     )

@@ -36,8 +36,6 @@ def _program(pk: int) -> Program:
         raise Http404 from exc
 
 
-
-
 @hr_required
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
@@ -59,10 +57,14 @@ def program_create(request: HttpRequest, template_key: str = "") -> HttpResponse
         try:
             if template is not None:
                 program = services.program_create_from_template(
-                    template_key=template.key, created_by=request.user, data={**form.program_data(), "coordinators": form.cleaned_data["coordinators"]}
+                    template_key=template.key,
+                    created_by=request.user,
+                    data={**form.program_data(), "coordinators": form.cleaned_data["coordinators"]},
                 )
             else:
-                program = services.program_create(created_by=request.user, data=form.program_data(), coordinators=form.cleaned_data["coordinators"])
+                program = services.program_create(
+                    created_by=request.user, data=form.program_data(), coordinators=form.cleaned_data["coordinators"]
+                )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -110,7 +112,9 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if program.is_read_only:
         messages.error(request, _("This program is closed and read-only."))
         return redirect(program.get_manage_url())
-    form = ProgramForm(request.POST if request.method == "POST" else None, instance=program, initial={"coordinators": list(program.coordinators.all())})
+    form = ProgramForm(
+        request.POST if request.method == "POST" else None, instance=program, initial={"coordinators": list(program.coordinators.all())}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(program=program, data=form.program_data(), coordinators=form.cleaned_data["coordinators"])
@@ -131,12 +135,19 @@ def curriculum_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(program.get_manage_url())
     current = {item.month: item for item in program.curriculum.all()}
     initial = [
-        {"month": month, "title": current[month].title if month in current else "", "topic": current[month].topic if month in current else None, "notes": current[month].notes if month in current else ""}
+        {
+            "month": month,
+            "title": current[month].title if month in current else "",
+            "topic": current[month].topic if month in current else None,
+            "notes": current[month].notes if month in current else "",
+        }
         for month in range(1, program.length_months + 1)
     ]
     used = [item.topic_id for item in current.values() if item.topic_id]
     topics = Topic.objects.filter(is_active=True) | Topic.objects.filter(pk__in=used)
-    formset = CurriculumFormSet(request.POST if request.method == "POST" else None, initial=initial, topics=topics.order_by("category", "name"))
+    formset = CurriculumFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, topics=topics.order_by("category", "name")
+    )
     if request.method == "POST" and formset.is_valid():
         try:
             services.curriculum_set(program=program, months=[form.month_plan() for form in formset.forms])
@@ -158,7 +169,11 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(program.get_manage_url())
     try:
         services.program_transition(
-            program=program, to_status=form.cleaned_data["to_status"], by=request.user, reason=form.cleaned_data["reason"], force=form.cleaned_data["force"]
+            program=program,
+            to_status=form.cleaned_data["to_status"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            force=form.cleaned_data["force"],
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -175,12 +190,17 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     filters = PeopleFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     candidates = selectors.invitable_people(
-        program=program, search=chosen.get("q") or "", department_id=chosen["department"].pk if chosen.get("department") else None, level=chosen.get("level")
+        program=program,
+        search=chosen.get("q") or "",
+        department_id=chosen["department"].pk if chosen.get("department") else None,
+        level=chosen.get("level"),
     )
     form = InviteForm(request.POST if request.method == "POST" else None, people=selectors.invitable_people(program=program))
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.invitations_send(program=program, people=form.cleaned_data["people"], invited_by=request.user, message=form.cleaned_data["message"])
+            result = services.invitations_send(
+                program=program, people=form.cleaned_data["people"], invited_by=request.user, message=form.cleaned_data["message"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -194,7 +214,13 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/hr/invite.html",
-        {"program": program, "filters": filters, "form": form, "page": page, "invitations": selectors.invitations_of_program(program=program)},
+        {
+            "program": program,
+            "filters": filters,
+            "form": form,
+            "page": page,
+            "invitations": selectors.invitations_of_program(program=program),
+        },
     )
 
 
@@ -206,7 +232,10 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if bulk.is_valid():
             decided, problems = services.applications_decide_bulk(
-                applications=bulk.cleaned_data["applications"], decision=bulk.cleaned_data["decision"], by=request.user, message=bulk.cleaned_data["message"]
+                applications=bulk.cleaned_data["applications"],
+                decision=bulk.cleaned_data["decision"],
+                by=request.user,
+                message=bulk.cleaned_data["message"],
             )
             messages.success(request, _("%(n)s application(s) updated.") % {"n": decided})
             for problem in problems:
@@ -244,7 +273,9 @@ def application_detail(request: HttpRequest, pk: int, application_pk: int) -> Ht
     form = DecisionForm(request.POST if request.method == "POST" else None, initial={"message": application.hr_message})
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_decide(application=application, decision=form.cleaned_data["decision"], by=request.user, message=form.cleaned_data["message"])
+            services.application_decide(
+                application=application, decision=form.cleaned_data["decision"], by=request.user, message=form.cleaned_data["message"]
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -259,7 +290,9 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_create(name=form.cleaned_data["name"], category=form.cleaned_data["category"], description=form.cleaned_data["description"])
+            services.topic_create(
+                name=form.cleaned_data["name"], category=form.cleaned_data["category"], description=form.cleaned_data["description"]
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -276,7 +309,9 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TopicForm(request.POST if request.method == "POST" else None, instance=topic)
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_update(topic=topic, **{name: form.cleaned_data[name] for name in ("name", "category", "description", "is_active")})
+            services.topic_update(
+                topic=topic, **{name: form.cleaned_data[name] for name in ("name", "category", "description", "is_active")}
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

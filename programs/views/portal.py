@@ -36,7 +36,9 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "invitation": invitation,
             "role": Role(role) if role else None,
-            "can_apply": program.accepts_applications and role is not None and (program.open_for_applications or invitation is not None)
+            "can_apply": program.accepts_applications
+            and role is not None
+            and (program.open_for_applications or invitation is not None)
             and (application is None or application.status == Application.Status.WITHDRAWN),
         },
     )
@@ -105,12 +107,20 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, _("Your application is saved.") if editing else _("Thank you! Your application is in; HR will get back to you."))
+            messages.success(
+                request, _("Your application is saved.") if editing else _("Thank you! Your application is in; HR will get back to you.")
+            )
             return redirect("programs:my_application", pk=program.pk)
     return render(
         request,
         "programs/portal/apply.html",
-        {"program": program, "form": form, "role": Role(role), "editing": editing, "curriculum": list(program.curriculum.select_related("topic"))},
+        {
+            "program": program,
+            "form": form,
+            "role": Role(role),
+            "editing": editing,
+            "curriculum": list(program.curriculum.select_related("topic")),
+        },
     )
 
 
@@ -118,7 +128,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_application(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
-        Application.objects.select_related("program", "decided_by").prefetch_related("topics__topic", "avoid_people"), program_id=pk, user=request.user
+        Application.objects.select_related("program", "decided_by").prefetch_related("topics__topic", "avoid_people"),
+        program_id=pk,
+        user=request.user,
     )
     return render(request, "programs/portal/my_application.html", {"application": application, "program": application.program})
 

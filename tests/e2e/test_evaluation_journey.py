@@ -75,7 +75,9 @@ def test_checkin_risk_note_survey_report(sign_in, live_server, hr, screenshot_di
     hr_page.goto(live_server.url + f"/hr/programs/{program.pk}/dashboard/")
     hr_page.get_by_role("link", name="Printable report").click()
     expect(hr_page.get_by_role("heading", name=program.name)).to_be_visible()
-    expect(hr_page.get_by_text("Any group with fewer than 3 respondents is hidden, and so is any figure it could be worked out from.")).to_be_visible()
+    expect(
+        hr_page.get_by_text("Any group with fewer than 3 respondents is hidden, and so is any figure it could be worked out from.")
+    ).to_be_visible()
     report = hr_page.locator(".pair-row").first
     expect(report).to_contain_text("someone in this pair asked HR to reach out")
     expect(report).not_to_contain_text("We keep postponing")

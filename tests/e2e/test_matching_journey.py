@@ -18,10 +18,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_hr_matches_and_both_sides_accept(sign_in, hr, screenshot_dir):
     eng, product = DepartmentFactory(name="Engineering"), DepartmentFactory(name="Product")
-    lead = UserFactory(email="lead@example.com", first_name="Lars", last_name="Lead", level=Level.LEAD, department=eng, title="Engineering Lead")
-    junior = UserFactory(email="jo@example.com", first_name="Jo", last_name="Nguyen", level=Level.JUNIOR, department=eng, manager=lead, title="Developer")
-    other_junior = UserFactory(email="ada@example.com", first_name="Ada", last_name="Kim", level=Level.JUNIOR, department=product, title="Designer")
-    senior = UserFactory(email="vp@example.com", first_name="Vera", last_name="Patel", level=Level.DIRECTOR, department=product, title="VP Product")
+    lead = UserFactory(
+        email="lead@example.com", first_name="Lars", last_name="Lead", level=Level.LEAD, department=eng, title="Engineering Lead"
+    )
+    junior = UserFactory(
+        email="jo@example.com", first_name="Jo", last_name="Nguyen", level=Level.JUNIOR, department=eng, manager=lead, title="Developer"
+    )
+    other_junior = UserFactory(
+        email="ada@example.com", first_name="Ada", last_name="Kim", level=Level.JUNIOR, department=product, title="Designer"
+    )
+    senior = UserFactory(
+        email="vp@example.com", first_name="Vera", last_name="Patel", level=Level.DIRECTOR, department=product, title="VP Product"
+    )
     program = tech_program(hr=hr, status=Program.Status.RECRUITING, open_call=True)
     ai, devx = topic("AI and automation").pk, topic("Developer experience").pk
     for person, kwargs in [

@@ -77,7 +77,8 @@ def test_a_malformed_pulse_is_refused_with_a_message(client, hr, pulse):
     program, ((junior, _senior),) = active(hr)
     client.force_login(junior)
     response = client.post(
-        reverse("evaluation:checkin", args=[program.pk]), {"pulse": pulse, "meetings_as_planned": "no", "flags": ["no_time"], "comment": "Kept"}
+        reverse("evaluation:checkin", args=[program.pk]),
+        {"pulse": pulse, "meetings_as_planned": "no", "flags": ["no_time"], "comment": "Kept"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"pulse": ["Choose from 1 to 5."]}  # on its field, not a banner
@@ -91,7 +92,9 @@ def test_a_malformed_pulse_is_refused_with_a_message(client, hr, pulse):
 @pytest.fixture
 def board(hr_client, hr):
     program, ((junior, _senior),) = active(hr)
-    recommendation = recommendation_submit(program=program, by=junior, title="Dev containers", description="Faster onboarding", area="technology", expected_impact="high")
+    recommendation = recommendation_submit(
+        program=program, by=junior, title="Dev containers", description="Faster onboarding", area="technology", expected_impact="high"
+    )
     return program, recommendation
 
 
@@ -115,15 +118,26 @@ def test_malformed_board_updates_are_refused_with_a_message(hr_client, board, po
     assert response.status_code == 302
     assert flashed(response) == [message]
     recommendation.refresh_from_db()
-    assert (recommendation.status, recommendation.leadership_response, recommendation.outcome, recommendation.follow_up_date) == ("proposed", "", "", None)
+    assert (recommendation.status, recommendation.leadership_response, recommendation.outcome, recommendation.follow_up_date) == (
+        "proposed",
+        "",
+        "",
+        None,
+    )
 
 
 def test_a_recommendation_of_another_program_cannot_be_updated_from_this_board(hr_client, hr, board):
     program, _recommendation = board
     other, ((junior, _senior),) = active(hr)
-    elsewhere = recommendation_submit(program=other, by=junior, title="Elsewhere", description="Other board", area="culture", expected_impact="low")
-    response = hr_client.post(reverse("evaluation:recommendation_board", args=[program.pk]), {"recommendation": str(elsewhere.pk), "status": "under_review"})
-    assert response.status_code == 302 and flashed(response) == ["That recommendation is not on this program's board; reload the page and try again."]
+    elsewhere = recommendation_submit(
+        program=other, by=junior, title="Elsewhere", description="Other board", area="culture", expected_impact="low"
+    )
+    response = hr_client.post(
+        reverse("evaluation:recommendation_board", args=[program.pk]), {"recommendation": str(elsewhere.pk), "status": "under_review"}
+    )
+    assert response.status_code == 302 and flashed(response) == [
+        "That recommendation is not on this program's board; reload the page and try again."
+    ]
     elsewhere.refresh_from_db()
     assert elsewhere.status == "proposed"
 
@@ -132,17 +146,22 @@ def test_a_recommendation_of_another_program_cannot_be_updated_from_this_board(h
 def test_recommendation_title_and_description_have_limits(client, hr):
     program, ((junior, _senior),) = active(hr)
     with pytest.raises(ValidationError) as refused:
-        recommendation_submit(program=program, by=junior, title="t" * 5000, description="d" * 5001, area="technology", expected_impact="high")
+        recommendation_submit(
+            program=program, by=junior, title="t" * 5000, description="d" * 5001, area="technology", expected_impact="high"
+        )
     assert refused.value.message_dict == {
         "title": ["Please keep it to 200 characters (this has 5000)."],
         "description": ["Please keep it to 5000 characters (this has 5001)."],
     }
     client.force_login(junior)
     response = client.post(
-        reverse("evaluation:recommendations", args=[program.pk]), {"title": "t" * 5000, "description": "Fine", "area": "technology", "expected_impact": "high"}
+        reverse("evaluation:recommendations", args=[program.pk]),
+        {"title": "t" * 5000, "description": "Fine", "area": "technology", "expected_impact": "high"},
     )
     assert response.status_code == 200 and flashed(response) == []
-    assert response.context["form"].errors == {"title": ["Please keep it to 200 characters (this has 5000)."]}  # the service's refusal, on its field
+    assert response.context["form"].errors == {
+        "title": ["Please keep it to 200 characters (this has 5000)."]
+    }  # the service's refusal, on its field
     assert "Please keep it to 200 characters (this has 5000)." in response.content.decode()
     assert not Recommendation.objects.exists()
     recommendation_submit(program=program, by=junior, title="t" * 200, description="d" * 5000, area="technology", expected_impact="high")
@@ -151,9 +170,13 @@ def test_recommendation_title_and_description_have_limits(client, hr):
 
 def test_leadership_response_and_outcome_have_limits(hr):
     program, ((junior, _senior),) = active(hr)
-    recommendation = recommendation_submit(program=program, by=junior, title="Dev containers", description="Faster onboarding", area="technology", expected_impact="high")
+    recommendation = recommendation_submit(
+        program=program, by=junior, title="Dev containers", description="Faster onboarding", area="technology", expected_impact="high"
+    )
     with pytest.raises(ValidationError) as refused:
-        recommendation_update(recommendation=recommendation, by=hr, status="under_review", leadership_response="r" * 5001, outcome="o" * 5001)
+        recommendation_update(
+            recommendation=recommendation, by=hr, status="under_review", leadership_response="r" * 5001, outcome="o" * 5001
+        )
     assert set(refused.value.message_dict) == {"leadership_response", "outcome"}
     recommendation.refresh_from_db()
     assert recommendation.status == "proposed" and recommendation.leadership_response == ""
@@ -173,7 +196,10 @@ def test_survey_text_answers_are_refused_not_cut_when_too_long(hr):
     program, ((junior, _senior),) = evaluating(hr, 1)
     survey = survey_for(program=program)
     survey_open(survey=survey, by=hr)
-    answers = {q.pk: {"satisfaction": "4", "relationship": "yes", "continue": "yes", "skills_topics": None}.get(q.key, "fine") for q in survey.questions.all()}
+    answers = {
+        q.pk: {"satisfaction": "4", "relationship": "yes", "continue": "yes", "skills_topics": None}.get(q.key, "fine")
+        for q in survey.questions.all()
+    }
     skills = survey.questions.get(key="skills")
     with pytest.raises(ValidationError) as refused:
         response_submit(survey=survey, user=junior, answers={**answers, skills.pk: "s" * 5001})

@@ -81,7 +81,9 @@ def everything_hr_sees(client, program) -> dict[str, str]:
     seen.update({f"csv:{table}": client.get(url, {"csv": table}) for table in TABLES})
     for name, response in seen.items():
         assert response.status_code == 200, name
-    return {name: re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r'\1=""', response.content.decode()) for name, response in seen.items()}
+    return {
+        name: re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r'\1=""', response.content.decode()) for name, response in seen.items()
+    }
 
 
 def in_a_savepoint(build):
@@ -240,10 +242,16 @@ def test_a_hidden_month_cannot_be_read_off_the_pair_list(hr_client, hr):
 
 def test_reach_out_names_the_person_on_the_dashboard_only(hr_client, hr):
     program, ((junior, senior),) = active(hr)
-    checkin_submit(program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="Please call me", reach_out=True)
+    checkin_submit(
+        program=program, user=junior, pulse=2, meetings_as_planned=False, flags=["no_time"], comment="Please call me", reach_out=True
+    )
     (health,) = pair_health(program=program)
     name = junior.get_full_name()
-    assert [reason.label for reason in health.reasons] == ["low pulse (1 or 2) in this pair", "challenge raised in this pair: lack of time", "someone in this pair asked HR to reach out"]
+    assert [reason.label for reason in health.reasons] == [
+        "low pulse (1 or 2) in this pair",
+        "challenge raised in this pair: lack of time",
+        "someone in this pair asked HR to reach out",
+    ]
     assert health.reach_outs == [(name, "Please call me")]
     seen = everything_hr_sees(hr_client, program)
     assert f"{name} asked HR to reach out" in seen["page"] and "Please call me" in seen["page"]
@@ -357,7 +365,9 @@ def test_no_hidden_breakdown_is_a_linear_combination_of_the_shown_figures(hr, ei
     @given(cohort=_people_strategy())
     def check(cohort):
         juniors, seniors = cohort
-        respondents = [(people[k][0], "junior", a) for k, a in enumerate(juniors)] + [(people[k][1], "senior", a) for k, a in enumerate(seniors)]
+        respondents = [(people[k][0], "junior", a) for k, a in enumerate(juniors)] + [
+            (people[k][1], "senior", a) for k, a in enumerate(seniors)
+        ]
 
         def picked(question, answers):
             key = question.key or extra[question.text]

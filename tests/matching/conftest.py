@@ -19,10 +19,18 @@ def cohort(hr):
     people = {
         "cto": UserFactory(email="cto@acme.test", level=Level.EXECUTIVE, department=eng, manager=ceo),
     }
-    people["eng_lead"] = UserFactory(email="englead@acme.test", first_name="Erin", last_name="Lead", level=Level.LEAD, department=eng, manager=people["cto"])
-    people["dev"] = UserFactory(email="dev@acme.test", first_name="Dev", last_name="Junior", level=Level.JUNIOR, department=eng, manager=people["eng_lead"])
-    people["product_lead"] = UserFactory(email="plead@acme.test", first_name="Pat", last_name="Product", level=Level.DIRECTOR, department=product)
-    people["designer"] = UserFactory(email="designer@acme.test", first_name="Dana", last_name="Design", level=Level.JUNIOR, department=product)
+    people["eng_lead"] = UserFactory(
+        email="englead@acme.test", first_name="Erin", last_name="Lead", level=Level.LEAD, department=eng, manager=people["cto"]
+    )
+    people["dev"] = UserFactory(
+        email="dev@acme.test", first_name="Dev", last_name="Junior", level=Level.JUNIOR, department=eng, manager=people["eng_lead"]
+    )
+    people["product_lead"] = UserFactory(
+        email="plead@acme.test", first_name="Pat", last_name="Product", level=Level.DIRECTOR, department=product
+    )
+    people["designer"] = UserFactory(
+        email="designer@acme.test", first_name="Dana", last_name="Design", level=Level.JUNIOR, department=product
+    )
     program = tech_program(hr=hr, status=Program.Status.RECRUITING, open_call=True)
     ai, devx = topic("AI and automation").pk, topic("Developer experience").pk
     applications = {

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.bench
 
 def test_benchmark_prints_one_json_line_per_size():
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    result = subprocess.run([sys.executable, "-m", "matching.bench", "--sizes", "12", "30"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "matching.bench", "--sizes", "12", "30"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [line["juniors"] for line in lines] == [12, 30]

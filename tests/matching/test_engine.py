@@ -109,7 +109,10 @@ def brute_force_groups(scores, allowed, limits):
                 for g in range(groups):
                     seniors = [s for s in range(n_s) if senior_labels[s] == g]
                     juniors = [j for j in range(n_j) if junior_labels[j] == g]
-                    if not (limits.seniors_min <= len(seniors) <= limits.seniors_max and limits.juniors_min <= len(juniors) <= limits.juniors_max):
+                    if not (
+                        limits.seniors_min <= len(seniors) <= limits.seniors_max
+                        and limits.juniors_min <= len(juniors) <= limits.juniors_max
+                    ):
                         ok = False
                         break
                     if not all(allowed[j, s] for j in juniors for s in seniors):

@@ -50,14 +50,21 @@ def test_a_pin_is_kept_and_placed_whatever_the_private_lists(cohort, hr):
     pair_rule_set(program=program, junior=people["designer"], senior=people["eng_lead"], kind=PairRule.Kind.PIN, by=hr)
     matching_run(program=program, by=hr)
     pinned = Match.objects.get(program=program, status=Match.Status.PROPOSED, members__user=people["designer"])
-    assert pinned.source == Match.Source.PINNED and set(pinned.members.values_list("user__email", flat=True)) == {"designer@acme.test", "englead@acme.test"}
+    assert pinned.source == Match.Source.PINNED and set(pinned.members.values_list("user__email", flat=True)) == {
+        "designer@acme.test",
+        "englead@acme.test",
+    }
 
 
 def test_the_engine_still_never_proposes_the_pair(cohort, hr):
     program, people = cohort
     avoid(program, people["designer"], people["eng_lead"])
     matching_run(program=program, by=hr)
-    assert not Match.objects.filter(program=program, status=Match.Status.PROPOSED, members__user=people["designer"]).filter(members__user=people["eng_lead"]).exists()
+    assert (
+        not Match.objects.filter(program=program, status=Match.Status.PROPOSED, members__user=people["designer"])
+        .filter(members__user=people["eng_lead"])
+        .exists()
+    )
 
 
 def _erin_left_over(program, people, hr, cause):
@@ -94,7 +101,9 @@ def test_the_review_page_never_mentions_private_lists(hr_client, cohort, hr):
     program, people = cohort
     avoid(program, people["designer"], people["eng_lead"])
     matching_run(program=program, by=hr)
-    hr_client.post(reverse("matching:pair", args=[program.pk]), {"junior": people["designer"].pk, "senior": people["eng_lead"].pk, "kind": "manual"})
+    hr_client.post(
+        reverse("matching:pair", args=[program.pk]), {"junior": people["designer"].pk, "senior": people["eng_lead"].pk, "kind": "manual"}
+    )
     page = what_hr_sees(hr_client, program).lower()
     assert "private" not in page and "preference" not in page and "rather not" not in page
 

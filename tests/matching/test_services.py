@@ -83,7 +83,12 @@ def test_private_rather_not_list_is_respected(cohort, hr):
 
 def test_level_gap_and_language_are_hard_rules(cohort, hr):
     program, people = cohort
-    config_update(program=program, weights={"topics": 1, "availability": 1, "chemistry": 1, "diversity": 1}, objective="participation", min_level_gap=50)
+    config_update(
+        program=program,
+        weights={"topics": 1, "availability": 1, "chemistry": 1, "diversity": 1},
+        objective="participation",
+        min_level_gap=50,
+    )
     run = matching_run(program=program, by=hr)
     # junior(20)→lead(50) is 30 apart: refused; junior→director(60) is 40: refused too.
     assert run.matches_made == 0
@@ -111,7 +116,12 @@ def test_pinned_pairs_stay_on_rerun_and_forbidden_ones_never_come_back(cohort, h
     assert ("designer@acme.test", "plead@acme.test") in pairs_of(program)
     pinned = Match.objects.get(program=program, status=Match.Status.PROPOSED, members__user=people["designer"])
     assert pinned.source == Match.Source.PINNED and pinned.reasons[0] == "pinned by HR"
-    config_update(program=program, weights={"topics": 0, "availability": 0, "chemistry": 0, "diversity": 100}, objective="participation", min_level_gap=10)
+    config_update(
+        program=program,
+        weights={"topics": 0, "availability": 0, "chemistry": 0, "diversity": 100},
+        objective="participation",
+        min_level_gap=10,
+    )
     matching_run(program=program, by=hr)
     assert ("designer@acme.test", "plead@acme.test") in pairs_of(program)
     pair_rule_set(program=program, junior=people["designer"], senior=people["product_lead"], kind=PairRule.Kind.FORBID, by=hr)
@@ -215,7 +225,12 @@ def test_matching_only_in_its_phase(hr):
 def test_bad_weights_are_refused(cohort):
     program, _people = cohort
     with pytest.raises(ValidationError, match="At least one weight must be above zero"):
-        config_update(program=program, weights={"topics": 0, "availability": 0, "chemistry": 0, "diversity": 0}, objective="participation", min_level_gap=10)
+        config_update(
+            program=program,
+            weights={"topics": 0, "availability": 0, "chemistry": 0, "diversity": 0},
+            objective="participation",
+            min_level_gap=10,
+        )
     with pytest.raises(ValidationError, match="'topics': \\['Weights are whole numbers from 0 to 100"):
         config_update(program=program, weights={"topics": 300}, objective="participation", min_level_gap=10)
     with pytest.raises(ValidationError, match="'topics': \\['Weights are whole numbers from 0 to 100"):

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def hr_posts(program, match):
     return [
         (reverse("matching:run", args=[program.pk]), {}),
-        (reverse("matching:config", args=[program.pk]), {"topics": 1, "availability": 1, "chemistry": 1, "diversity": 1, "objective": "score", "min_level_gap": 0}),
+        (
+            reverse("matching:config", args=[program.pk]),
+            {"topics": 1, "availability": 1, "chemistry": 1, "diversity": 1, "objective": "score", "min_level_gap": 0},
+        ),
         (reverse("matching:approve", args=[program.pk]), {}),
         (reverse("matching:pair", args=[program.pk]), {"junior": 1, "senior": 2, "kind": "forbid"}),
         (reverse("matching:discard", args=[program.pk, match.pk]), {}),
@@ -78,7 +81,11 @@ def test_approving_a_chosen_match_offers_only_that_one(hr_client, cohort, hr):
 
 def test_refused_manual_match_shows_the_reason(hr_client, cohort):
     program, people = cohort
-    response = hr_client.post(reverse("matching:pair", args=[program.pk]), {"junior": people["dev"].pk, "senior": people["eng_lead"].pk, "kind": "manual"}, follow=True)
+    response = hr_client.post(
+        reverse("matching:pair", args=[program.pk]),
+        {"junior": people["dev"].pk, "senior": people["eng_lead"].pk, "kind": "manual"},
+        follow=True,
+    )
     assert "they are in one reporting chain" in response.content.decode()
     assert not Match.objects.exists()
 

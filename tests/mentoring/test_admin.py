@@ -77,7 +77,9 @@ def confidential_paths(model, depth=2, prefix="", seen=()):
     for field in model._meta.get_fields():
         if not field.is_relation or field.related_model is None or field.related_model in seen:
             continue
-        if getattr(field, "hidden", False) or (field.auto_created and not field.concrete and field.related_name and field.related_name.endswith("+")):
+        if getattr(field, "hidden", False) or (
+            field.auto_created and not field.concrete and field.related_name and field.related_name.endswith("+")
+        ):
             continue
         paths += confidential_paths(field.related_model, depth - 1, f"{prefix}{field.name}__", (*seen, model))
     return paths
@@ -89,7 +91,13 @@ def attacks(path, field):
         return [(path, "1"), (f"{path}__in", "1,2,3"), (f"{path}__isnull", "False")]
     if isinstance(field, models.JSONField):
         return [(f"{path}__icontains", SECRET), (f"{path}__isnull", "False")]
-    return [(path, SECRET), (f"{path}__startswith", SECRET), (f"{path}__contains", SECRET), (f"{path}__regex", f"^{SECRET}"), (f"{path}__gt", "")]
+    return [
+        (path, SECRET),
+        (f"{path}__startswith", SECRET),
+        (f"{path}__contains", SECRET),
+        (f"{path}__regex", f"^{SECRET}"),
+        (f"{path}__gt", ""),
+    ]
 
 
 def changelist_ids(client, model, query):
@@ -135,7 +143,9 @@ def test_list_filters_and_date_hierarchy_still_work(hr_client, world):
     url = reverse("admin:programs_application_changelist")
     assert hr_client.get(url, {"status__exact": "accepted"}).status_code == 200
     assert hr_client.get(url, {"program__id__exact": world.pk}).status_code == 200
-    response = hr_client.get(reverse("admin:mentoring_user_changelist"), {"department__id__exact": "1", "is_active__exact": "1", "groups__id__exact": "1"})
+    response = hr_client.get(
+        reverse("admin:mentoring_user_changelist"), {"department__id__exact": "1", "is_active__exact": "1", "groups__id__exact": "1"}
+    )
     assert response.status_code == 200
     imports = reverse("admin:mentoring_peopleimport_changelist")
     assert hr_client.get(imports, {"created_at__year": "2026", "created_at__month": "11"}).status_code == 200
@@ -163,7 +173,12 @@ def _request(user):
 
 def test_notes_logs_and_sso_secrets_are_not_in_admin_at_all():
     registered = {model._meta.label for model in admin.site._registry}
-    assert not registered & {"mentoring_sessions.Note", "mentoring_sessions.SessionLog", "socialaccount.SocialApp", "socialaccount.SocialToken"}
+    assert not registered & {
+        "mentoring_sessions.Note",
+        "mentoring_sessions.SessionLog",
+        "socialaccount.SocialApp",
+        "socialaccount.SocialToken",
+    }
     assert all(issubclass(type(model_admin), PrivacyAdminMixin) for model_admin in admin.site._registry.values())
 
 
@@ -234,12 +249,20 @@ def test_hr_changes_directory_facts_in_admin(hr_client, person):
 def test_hr_cannot_change_privileges_or_sign_in_details(hr_client, hr, person, changes, target, request):
     user = request.getfixturevalue(target)
     group = hr_group_ensure()
-    values = {key: {"GROUP": str(group.pk), "PERMISSION": str(Permission.objects.get(codename="change_group").pk)}.get(v, v) for key, v in changes.items()}
+    values = {
+        key: {"GROUP": str(group.pk), "PERMISSION": str(Permission.objects.get(codename="change_group").pk)}.get(v, v)
+        for key, v in changes.items()
+    }
     before = User.objects.get(pk=user.pk)
     before_groups = set(before.groups.values_list("pk", flat=True))
     hr_client.post(reverse("admin:mentoring_user_change", args=[user.pk]), change_form(user, **values))
     after = User.objects.get(pk=user.pk)
-    assert (after.is_superuser, after.is_staff, after.email, after.password) == (before.is_superuser, before.is_staff, before.email, before.password)
+    assert (after.is_superuser, after.is_staff, after.email, after.password) == (
+        before.is_superuser,
+        before.is_staff,
+        before.email,
+        before.password,
+    )
     assert set(after.groups.values_list("pk", flat=True)) == before_groups
     assert not after.user_permissions.exists()
 
@@ -247,7 +270,10 @@ def test_hr_cannot_change_privileges_or_sign_in_details(hr_client, hr, person, c
 def test_hr_cannot_set_a_password(hr_client, person):
     url = reverse("admin:auth_user_password_change", args=[person.pk])
     assert hr_client.get(url).status_code == 403
-    response = hr_client.post(url, {"password1": "attacker-password-1", "password2": "attacker-password-1", "usable_password": "true", "set_usable_password": "true"})
+    response = hr_client.post(
+        url,
+        {"password1": "attacker-password-1", "password2": "attacker-password-1", "usable_password": "true", "set_usable_password": "true"},
+    )
     assert response.status_code == 403
     person.refresh_from_db()
     assert not person.check_password("attacker-password-1")
@@ -276,7 +302,15 @@ def test_hr_cannot_edit_a_superuser(hr_client, superuser):
 def test_superuser_keeps_full_control(client, superuser, person):
     client.force_login(superuser)
     url = reverse("admin:auth_user_password_change", args=[person.pk])
-    response = client.post(url, {"password1": "a-new-long-password-7", "password2": "a-new-long-password-7", "usable_password": "true", "set_usable_password": "true"})
+    response = client.post(
+        url,
+        {
+            "password1": "a-new-long-password-7",
+            "password2": "a-new-long-password-7",
+            "usable_password": "true",
+            "set_usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.check_password("a-new-long-password-7")
@@ -292,13 +326,19 @@ def test_hr_group_holds_exactly_the_declared_admin_permissions(db):
     assert "mentoring.change_user" in granted and "mentoring.add_user" in granted and "programs.view_application" in granted
     assert not {p for p in granted if p.split(".")[0] in {"auth", "account", "mfa", "socialaccount", "admin", "contenttypes", "sessions"}}
     assert not {p for p in granted if ".delete_" in p}
-    assert not {"programs.change_program", "programs.change_application", "mentoring_sessions.view_note", "mentoring_sessions.view_sessionlog"} & granted
+    assert (
+        not {"programs.change_program", "programs.change_application", "mentoring_sessions.view_note", "mentoring_sessions.view_sessionlog"}
+        & granted
+    )
 
 
 def test_hr_without_mfa_reaches_no_admin_page(client, hr_without_mfa, world):
     client.force_login(hr_without_mfa)
     for model in admin.site._registry:
-        for url in (reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"), reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")):
+        for url in (
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"),
+        ):
             response = client.get(url, follow=True)
             assert any(hop.startswith(reverse("mfa_activate_totp")) for hop, _status in response.redirect_chain), url
 

@@ -36,7 +36,21 @@ def test_round_trip_through_a_real_worker():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--pool=solo", "--concurrency=1", "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mentoring",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -67,7 +67,9 @@ def hostile_program(hr):
     User.objects.filter(pk=junior.pk).update(first_name=EVIL, last_name="@SUM(A1)")
     User.objects.filter(pk=senior.pk).update(first_name="+x", last_name="-y", title="\tTab title")
     junior.refresh_from_db()
-    recommendation = recommendation_submit(program=program, by=junior, title="Dev containers", description="d", area="technology", expected_impact="high")
+    recommendation = recommendation_submit(
+        program=program, by=junior, title="Dev containers", description="d", area="technology", expected_impact="high"
+    )
     Recommendation.objects.filter(pk=recommendation.pk).update(title=EVIL, leadership_response="-1+1", outcome="\rCR")
     return program
 

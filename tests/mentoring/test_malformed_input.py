@@ -59,9 +59,13 @@ def test_nul_characters_are_refused_before_any_view(client, hr_client, hr):
     assert client.get("/calendar/feed/a%00b.ics").status_code == 400
     assert hr_client.get(reverse("notifications:outbox"), {"kind": "a\x00b"}).status_code == 400
     client.force_login(junior)
-    response = client.post(reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes", "comment": "fine\x00"})
+    response = client.post(
+        reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes", "comment": "fine\x00"}
+    )
     assert response.status_code == 400
     assert not CheckIn.objects.exists()
     assert User.objects.filter(pk=junior.pk).exists()
-    response = client.post(reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes", "comment": "fine"})
+    response = client.post(
+        reverse("evaluation:checkin", args=[program.pk]), {"pulse": "4", "meetings_as_planned": "yes", "comment": "fine"}
+    )
     assert response.status_code == 302 and CheckIn.objects.count() == 1  # the same form without the NUL is accepted

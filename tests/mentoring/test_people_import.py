@@ -61,7 +61,10 @@ def test_reimporting_the_same_file_changes_nothing():
 def test_an_updated_row_updates_the_person_and_leaves_others_alone():
     people_import_apply(content=GOOD)
     untouched = UserFactory(email="other@acme.test", title="Keeps title")
-    changed = GOOD.replace("dev@acme.test,Dev,Junior,Developer,Engineering,junior,lead@acme.test", "dev@acme.test,Dev,Junior,Engineer,Platform,mid,cto@acme.test")
+    changed = GOOD.replace(
+        "dev@acme.test,Dev,Junior,Developer,Engineering,junior,lead@acme.test",
+        "dev@acme.test,Dev,Junior,Engineer,Platform,mid,cto@acme.test",
+    )
     plan = plan_people_import(changed)
     update = next(change for change in plan.changes if change.email == "dev@acme.test")
     assert update.action == "update"
@@ -126,7 +129,16 @@ def test_own_manager_is_rejected():
 
 
 def test_an_administrators_entry_is_not_changed_by_an_import():
-    UserFactory(email="root@acme.test", first_name="Root", last_name="Admin", title="Operator", department__name="IT", level=Level.LEAD, is_superuser=True, is_staff=True)
+    UserFactory(
+        email="root@acme.test",
+        first_name="Root",
+        last_name="Admin",
+        title="Operator",
+        department__name="IT",
+        level=Level.LEAD,
+        is_superuser=True,
+        is_staff=True,
+    )
     errors = rejected(HEADER + "root@acme.test,Mallory,Admin,Intern,IT,junior,\n")
     assert errors == ["Row 2, email: belongs to an administrator, whose entry only an administrator changes (in Django admin)."]
     # The same entry unchanged (an export imported back) is fine.
@@ -187,7 +199,17 @@ LONG_EMAIL = "a" * 290 + "@acme.test"  # a valid address, longer than the 254 th
 )
 def test_every_column_longer_than_the_directory_holds_is_rejected_with_its_row(column, value, limit):
     """SQLite stores any length, so the import itself enforces the model's max_length."""
-    record = {"email": "x@acme.test", "first_name": "X", "last_name": "Y", "title": "", "department": "", "level": "mid", "manager_email": "", "timezone": "UTC", "language": "en"}
+    record = {
+        "email": "x@acme.test",
+        "first_name": "X",
+        "last_name": "Y",
+        "title": "",
+        "department": "",
+        "level": "mid",
+        "manager_email": "",
+        "timezone": "UTC",
+        "language": "en",
+    }
     record[column] = value
     columns = list(record)
     content = ",".join(columns) + "\nok@acme.test,Ok,Person,,,mid,,UTC,en\n" + ",".join(record[name] for name in columns) + "\n"

@@ -263,7 +263,9 @@ def test_friendly_404(client, junior):
 def test_import_preview_costs_the_same_at_two_sizes(hr_client, hr):
     def upload(size):
         rows = "".join(f"p{i}@acme.test,P{i},Person,,Dept {i % 4},junior,{'p0@acme.test' if i else ''}\n" for i in range(size))
-        return PeopleImport.objects.create(filename="big.csv", content="email,first_name,last_name,title,department,level,manager_email\n" + rows, uploaded_by=hr)
+        return PeopleImport.objects.create(
+            filename="big.csv", content="email,first_name,last_name,title,department,level,manager_email\n" + rows, uploaded_by=hr
+        )
 
     few, many = upload(5), upload(200)
     small = measure(lambda: hr_client.get(few.get_absolute_url()))

@@ -62,7 +62,9 @@ def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
         print("sweep", notifications_sweep().written)
         """
     )
-    down = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env(REDIS_URL="redis://127.0.0.1:1/0"), capture_output=True, text=True, timeout=120)
+    down = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env(REDIS_URL="redis://127.0.0.1:1/0"), capture_output=True, text=True, timeout=120
+    )
     assert down.returncode == 0, down.stderr
     assert "status 302" in down.stdout
     assert "broker unavailable" in down.stderr
@@ -74,7 +76,20 @@ def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
     outbox = tmp_path / "mail"
     queue = f"outage-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--pool=solo", "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mentoring",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
         cwd=ROOT,
         env=env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(outbox)),
         stdout=subprocess.PIPE,

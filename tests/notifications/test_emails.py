@@ -48,7 +48,9 @@ def test_kudos_message_text_is_plain_in_the_text_part(hr):
     program, ((junior, senior),) = confirmed_pairs(hr)
     Program.objects.filter(pk=program.pk).update(name=HOSTILE)
     program.refresh_from_db()
-    message = build_email(to=junior, template="kudos", context={"program": program, "message": "Great <b>work</b> & thanks", "url": "https://x.test/"})
+    message = build_email(
+        to=junior, template="kudos", context={"program": program, "message": "Great <b>work</b> & thanks", "url": "https://x.test/"}
+    )
     assert message.subject == f"Kudos from {HOSTILE}"
     assert "Great <b>work</b> & thanks" in message.body
     assert "Great &lt;b&gt;work&lt;/b&gt; &amp; thanks" in message.alternatives[0][0]

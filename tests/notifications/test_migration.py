@@ -15,7 +15,9 @@ def test_outbox_rows_and_content_types_survive_the_move():
     executor.migrate(BEFORE)
     old = executor.loader.project_state([BEFORE[0], ("contenttypes", "0002_remove_content_type_name")]).apps
     user = old.get_model("mentoring", "User").objects.create(email="kept@example.com", first_name="K", last_name="Ept", password="!")
-    row = old.get_model("mentoring", "Notification").objects.create(recipient=user, kind="phase_change", dedupe_key="kept-1", context={"program_id": 1})
+    row = old.get_model("mentoring", "Notification").objects.create(
+        recipient=user, kind="phase_change", dedupe_key="kept-1", context={"program_id": 1}
+    )
     old.get_model("mentoring", "EmailPreference").objects.create(user=user, disabled_kinds=["meeting_reminder"])
     ContentType = old.get_model("contenttypes", "ContentType")
     ContentType.objects.get_or_create(app_label="mentoring", model="notification")

@@ -241,7 +241,9 @@ def test_weekly_digest_has_the_facts_and_no_confidential_text(hr):
     with time_machine.travel(NOON - datetime.timedelta(days=40), tick=False):
         program, match, kickoff, junior, senior = scheduled_kickoff(hr, NOON - datetime.timedelta(days=35))
     Match.objects.filter(pk=match.pk).update(confirmed_at=NOON - datetime.timedelta(days=40))
-    SessionLog.objects.create(meeting=kickoff, author=junior, held=True, actual_minutes=60, shared="SECRET-SHARED", learned="SECRET-LEARNED")
+    SessionLog.objects.create(
+        meeting=kickoff, author=junior, held=True, actual_minutes=60, shared="SECRET-SHARED", learned="SECRET-LEARNED"
+    )
     note_add(match=match, author=junior, body="SECRET-NOTE", visibility="shared")
     Meeting.objects.filter(pk=kickoff.pk).update(status="held")
     with time_machine.travel(NOON, tick=False):
@@ -296,7 +298,15 @@ def test_outbox_page_is_hr_only(client, request, persona):
 
 
 def test_outbox_page_filters_and_resends_failed(hr_client, junior):
-    row = Notification.objects.create(recipient=junior, kind=PHASE_CHANGE, dedupe_key="f1", context={"program_id": 999, "status": "active"}, status="failed", attempts=5, last_error="boom")
+    row = Notification.objects.create(
+        recipient=junior,
+        kind=PHASE_CHANGE,
+        dedupe_key="f1",
+        context={"program_id": 999, "status": "active"},
+        status="failed",
+        attempts=5,
+        last_error="boom",
+    )
     page = hr_client.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
     assert "boom" in page and "Resend" in page
     hr_client.post(reverse("notifications:outbox"), {"notification": row.pk})
@@ -330,14 +340,23 @@ def test_rfc8058_one_click_post_works_without_csrf_token_or_cookies(hr):
     response = mail_client.post(path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
     assert MEETING_REMINDER in preferences_of(user=junior)
-    assert mail_client.post(reverse("notifications:unsubscribe", args=["forged"]), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
+    assert (
+        mail_client.post(
+            reverse("notifications:unsubscribe", args=["forged"]),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 404
+    )
     assert mail_client.post(reverse("notifications:unsubscribe", args=[unsubscribe_token(junior, MATCH_OFFERED)])).status_code == 404
 
 
 def test_essential_mails_offer_no_one_click_unsubscribe(hr, django_capture_on_commit_callbacks):
     program, ((junior, senior),) = confirmed_pairs(hr)
     match = Match.objects.get(program=program)
-    row = Notification.objects.create(recipient=junior, kind=MATCH_CONFIRMED, dedupe_key="essential-headers", context={"match_id": match.pk})
+    row = Notification.objects.create(
+        recipient=junior, kind=MATCH_CONFIRMED, dedupe_key="essential-headers", context={"match_id": match.pk}
+    )
     mail.outbox.clear()
     assert notification_send(row.pk) == "sent"
     (message,) = mail.outbox
@@ -355,7 +374,9 @@ def test_other_pages_still_refuse_posts_without_csrf_token(junior):
 
 @pytest.mark.parametrize("value", ["abc", "", "1.5", "-1", "9" * 30, "424242"])
 def test_resending_with_a_malformed_id_changes_nothing_and_says_why(hr_client, junior, value):
-    row = Notification.objects.create(recipient=junior, kind=PHASE_CHANGE, dedupe_key="f2", context={"program_id": 999, "status": "active"}, status="failed", attempts=5)
+    row = Notification.objects.create(
+        recipient=junior, kind=PHASE_CHANGE, dedupe_key="f2", context={"program_id": 999, "status": "active"}, status="failed", attempts=5
+    )
     response = hr_client.post(reverse("notifications:outbox"), {"notification": value}, follow=True)
     assert response.status_code == 200
     assert "Choose an e-mail to resend." in response.content.decode()
@@ -363,9 +384,15 @@ def test_resending_with_a_malformed_id_changes_nothing_and_says_why(hr_client, j
     assert (row.status, row.attempts) == ("failed", 5)
 
 
-
 def test_outbox_never_names_who_was_reminded_to_check_in_or_answer_the_survey(hr_client, junior, senior):
-    Notification.objects.create(recipient=junior, kind=CHECKIN_DUE, dedupe_key="c1", context={}, status="failed", last_error=f"SMTPRecipientsRefused: {{'{junior.email}': (550, b'mailbox full')}}")
+    Notification.objects.create(
+        recipient=junior,
+        kind=CHECKIN_DUE,
+        dedupe_key="c1",
+        context={},
+        status="failed",
+        last_error=f"SMTPRecipientsRefused: {{'{junior.email}': (550, b'mailbox full')}}",
+    )
     Notification.objects.create(recipient=junior, kind=SURVEY_REMINDER, dedupe_key="s1", context={}, status="sent")
     Notification.objects.create(recipient=senior, kind=MEETING_REMINDER, dedupe_key="m1", context={}, status="sent")
     page = hr_client.get(reverse("notifications:outbox")).content.decode()
@@ -383,7 +410,9 @@ def test_weekly_digest_goes_only_to_coordinators_who_may_act_as_hr(hr, hr_withou
     hr_coordinator_grant(user=departed)
     program.coordinators.add(hr_without_mfa, departed)
     # Queued while still a coordinator, then left the company before it was sent.
-    Notification.objects.create(recipient=departed, kind=HR_DIGEST, dedupe_key="old-digest", context={"program_id": program.pk}, program=program)
+    Notification.objects.create(
+        recipient=departed, kind=HR_DIGEST, dedupe_key="old-digest", context={"program_id": program.pk}, program=program
+    )
     departed.is_active = False
     departed.save()
     departed.groups.remove(*departed.groups.filter(name=HR_GROUP_NAME))

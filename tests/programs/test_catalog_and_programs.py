@@ -24,9 +24,29 @@ from tests.programs.factories import tech_program, topic
 pytestmark = pytest.mark.django_db
 
 SOURCE_TOPICS = {
-    TopicCategory.TECHNOLOGY: ["New frameworks and tools", "Social media platforms", "Mobile-first thinking", "AI and automation", "Developer experience", "Modern development practices"],
-    TopicCategory.WORK_WORLD: ["Remote work best practices", "Work-life balance expectations", "Communication tools", "Asynchronous collaboration", "Feedback culture from the junior perspective", "What young talent looks for in jobs"],
-    TopicCategory.CULTURE: ["Inclusive language", "Unconscious bias", "Understanding generational differences", "Modern leadership expectations", "Meaning and purpose at work"],
+    TopicCategory.TECHNOLOGY: [
+        "New frameworks and tools",
+        "Social media platforms",
+        "Mobile-first thinking",
+        "AI and automation",
+        "Developer experience",
+        "Modern development practices",
+    ],
+    TopicCategory.WORK_WORLD: [
+        "Remote work best practices",
+        "Work-life balance expectations",
+        "Communication tools",
+        "Asynchronous collaboration",
+        "Feedback culture from the junior perspective",
+        "What young talent looks for in jobs",
+    ],
+    TopicCategory.CULTURE: [
+        "Inclusive language",
+        "Unconscious bias",
+        "Understanding generational differences",
+        "Modern leadership expectations",
+        "Meaning and purpose at work",
+    ],
 }
 
 
@@ -93,7 +113,12 @@ def test_unknown_template_is_refused(hr):
 
 def test_defaults_follow_the_source(hr):
     program = program_create(created_by=hr, data={"name": "Blank", "goal": "Learn"})
-    assert (program.length_months, program.meeting_cadence, program.group_session_cadence, program.min_meeting_minutes) == (6, "monthly", "quarterly", 45)
+    assert (program.length_months, program.meeting_cadence, program.group_session_cadence, program.min_meeting_minutes) == (
+        6,
+        "monthly",
+        "quarterly",
+        45,
+    )
     assert program.time_commitment_minutes == 6 * 45 + 2 * 90
 
 
@@ -189,7 +214,10 @@ def test_topic_balance_warns_about_technology_only(hr):
 
 def test_topic_balance_names_the_missing_category(hr):
     program = tech_program(hr=hr)
-    curriculum_set(program=program, months=[MonthPlan(1, "AI", topic("AI and automation")), MonthPlan(2, "Remote", topic("Remote work best practices"))])
+    curriculum_set(
+        program=program,
+        months=[MonthPlan(1, "AI", topic("AI and automation")), MonthPlan(2, "Remote", topic("Remote work best practices"))],
+    )
     mix = category_mix(curriculum=list(program.curriculum.select_related("topic")))
     assert [w for w in mix.warnings if "culture" in w.lower()] and not [w for w in mix.warnings if "work-world" in w]
 

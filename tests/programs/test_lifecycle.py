@@ -111,11 +111,15 @@ def test_active_needs_both_sides_and_evaluating_waits_for_the_end_date(hr):
     program = tech_program(hr=hr, status=S.RECRUITING, start_date=datetime.date(2027, 1, 1))
     accepted(program, hr)
     program_transition(program=program, to_status=S.MATCHING, by=hr)
-    assert refused(program, S.ACTIVE, hr) == ["Start needs at least one confirmed match: approve the proposals and wait for both sides to accept."]
+    assert refused(program, S.ACTIVE, hr) == [
+        "Start needs at least one confirmed match: approve the proposals and wait for both sides to accept."
+    ]
     confirm_all(program, hr)
     program_transition(program=program, to_status=S.ACTIVE, by=hr)
     with time_machine.travel(datetime.datetime(2027, 3, 1, 12, tzinfo=datetime.UTC)):
-        assert refused(program, S.EVALUATING, hr) == ["The program runs until 2027-06-30. Evaluate earlier only by forcing it with a reason."]
+        assert refused(program, S.EVALUATING, hr) == [
+            "The program runs until 2027-06-30. Evaluate earlier only by forcing it with a reason."
+        ]
         assert refused(program, S.EVALUATING, hr, force=True) == ["Say why the program ends early: a reason is required to force it."]
         program_transition(program=program, to_status=S.EVALUATING, by=hr, force=True, reason="Reorganisation")
     step = program.transitions.last()

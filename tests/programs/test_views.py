@@ -157,7 +157,14 @@ def test_edit_and_curriculum_through_the_forms(hr_client, hr, program):
     ai = topic("AI and automation")
     data = {"form-TOTAL_FORMS": 6, "form-INITIAL_FORMS": 6}
     for index in range(6):
-        data.update({f"form-{index}-month": index + 1, f"form-{index}-title": f"Month {index + 1}", f"form-{index}-topic": ai.pk if index < 5 else "", f"form-{index}-notes": ""})
+        data.update(
+            {
+                f"form-{index}-month": index + 1,
+                f"form-{index}-title": f"Month {index + 1}",
+                f"form-{index}-topic": ai.pk if index < 5 else "",
+                f"form-{index}-notes": "",
+            }
+        )
     assert hr_client.post(reverse("programs:curriculum", args=[program.pk]), data).status_code == 302
     assert program.curriculum.filter(topic=ai).count() == 5
     page = hr_client.get(program.get_manage_url()).content.decode()
@@ -192,7 +199,9 @@ def test_decide_one_and_bulk(hr_client, program, hr, application):
     other = UserFactory(level=60)
     invite(program, hr, other)
     second = apply(program, other)
-    response = hr_client.post(reverse("programs:applications", args=[program.pk]), {"applications": [second.pk], "decision": "waitlisted", "message": ""})
+    response = hr_client.post(
+        reverse("programs:applications", args=[program.pk]), {"applications": [second.pk], "decision": "waitlisted", "message": ""}
+    )
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.status == "waitlisted"
@@ -206,12 +215,16 @@ def test_hr_review_never_shows_the_private_avoid_list(hr_client, program, hr, se
 
 
 def test_topic_catalog_pages(hr_client):
-    response = hr_client.post(reverse("programs:topics"), {"name": "Prompt engineering", "category": "technology", "description": "", "is_active": "on"})
+    response = hr_client.post(
+        reverse("programs:topics"), {"name": "Prompt engineering", "category": "technology", "description": "", "is_active": "on"}
+    )
     assert response.status_code == 302
     created = Topic.objects.get(name="Prompt engineering")
     response = hr_client.post(reverse("programs:topics"), {"name": "prompt ENGINEERING", "category": "technology"})
     assert response.status_code == 200 and "already a topic" in response.content.decode()
-    response = hr_client.post(reverse("programs:topic_edit", args=[created.pk]), {"name": "Prompting", "category": "technology", "description": ""})
+    response = hr_client.post(
+        reverse("programs:topic_edit", args=[created.pk]), {"name": "Prompting", "category": "technology", "description": ""}
+    )
     assert response.status_code == 302
     created.refresh_from_db()
     assert created.name == "Prompting" and not created.is_active  # unchecked box retires it
@@ -302,7 +315,16 @@ def fill(program, hr, size):
     people = [UserFactory(level=20 if i % 2 else 60, verified=False) for i in range(size)]
     Application.objects.bulk_create(
         [
-            Application(program=program, user=p, role="junior" if p.level == 20 else "senior", motivation="m", hopes="h", languages=["en"], voluntary_consent=True, confidentiality_accepted=True)
+            Application(
+                program=program,
+                user=p,
+                role="junior" if p.level == 20 else "senior",
+                motivation="m",
+                hopes="h",
+                languages=["en"],
+                voluntary_consent=True,
+                confidentiality_accepted=True,
+            )
             for p in people
         ]
     )

@@ -45,14 +45,20 @@ def test_offering_a_time_outside_the_program_is_refused(late_pair, when):
     program, match, junior, senior = late_pair
     end = datetime.datetime.combine(program.end_date, datetime.time(12), tzinfo=datetime.UTC)
     start = datetime.datetime.combine(program.start_date, datetime.time(12), tzinfo=datetime.UTC)
-    option = {"year_9999": FAR_FUTURE, "after_end": end + datetime.timedelta(days=120), "before_start": start - datetime.timedelta(days=120)}[when]
+    option = {
+        "year_9999": FAR_FUTURE,
+        "after_end": end + datetime.timedelta(days=120),
+        "before_start": start - datetime.timedelta(days=120),
+    }[when]
     assert option > timezone.now()
     meeting = kickoff_of(match)
     with pytest.raises(ValidationError, match="meetings of this program happen around its run") as excinfo:
         meeting_propose_times(meeting=meeting, by=junior, options=[start, option], duration_minutes=60)
     assert list(excinfo.value.message_dict) == ["options"]
     assert not meeting.options.exists()
-    meeting_propose_times(meeting=meeting, by=junior, options=[start - datetime.timedelta(days=14), end + datetime.timedelta(days=14)], duration_minutes=60)
+    meeting_propose_times(
+        meeting=meeting, by=junior, options=[start - datetime.timedelta(days=14), end + datetime.timedelta(days=14)], duration_minutes=60
+    )
     assert meeting.options.count() == 2  # a kickoff before the start and a retrospective after the end are fine
 
 

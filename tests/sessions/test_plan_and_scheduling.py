@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ics_of(message) -> Calendar:
-    (name, content, mimetype), = [a for a in message.attachments]
+    ((name, content, mimetype),) = [a for a in message.attachments]
     assert name == "invite.ics" and mimetype.startswith("text/calendar")
     return Calendar.from_ical(content)
 
@@ -62,7 +62,12 @@ def test_weekly_cadence_gives_four_meetings_a_month(hr):
 
 def test_peer_exchange_alternates_who_leads(hr):
     program, ((junior, senior),) = confirmed_pairs(hr, format=Program.Format.PEER_EXCHANGE)
-    leads = list(Meeting.objects.filter(program=program, match__isnull=False).exclude(kind="kickoff").order_by("month").values_list("lead", flat=True))
+    leads = list(
+        Meeting.objects.filter(program=program, match__isnull=False)
+        .exclude(kind="kickoff")
+        .order_by("month")
+        .values_list("lead", flat=True)
+    )
     assert leads[:4] == [junior.pk, senior.pk, junior.pk, senior.pk]
 
 
@@ -92,7 +97,9 @@ def test_group_format_has_group_sessions_per_group(hr):
 def test_propose_confirm_sends_request_invitations_to_both(pair, django_capture_on_commit_callbacks):
     program, match, junior, senior = pair
     kickoff = Meeting.objects.get(match=match, kind="kickoff")
-    meeting_propose_times(meeting=kickoff, by=junior, options=[soon(3), soon(4)], duration_minutes=60, video_link="https://meet.example.com/abc")
+    meeting_propose_times(
+        meeting=kickoff, by=junior, options=[soon(3), soon(4)], duration_minutes=60, video_link="https://meet.example.com/abc"
+    )
     option = kickoff.options.get(starts_at=soon(4))
     with pytest.raises(ValidationError, match="other side picks"):
         meeting_confirm_time(meeting=kickoff, by=junior, option=option)

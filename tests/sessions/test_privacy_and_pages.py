@@ -158,9 +158,14 @@ def test_meeting_times_show_in_each_persons_timezone(client, pair):
     meeting_propose_times(meeting=kickoff, by=junior, options=[when], duration_minutes=60)
     meeting_confirm_time(meeting=kickoff, by=senior, option=kickoff.options.get())
     client.force_login(junior)
-    assert f"{when.astimezone(__import__('zoneinfo').ZoneInfo('America/New_York')):%H}:00" in client.get(kickoff.get_absolute_url()).content.decode()
+    assert (
+        f"{when.astimezone(__import__('zoneinfo').ZoneInfo('America/New_York')):%H}:00"
+        in client.get(kickoff.get_absolute_url()).content.decode()
+    )
     client.force_login(senior)
-    assert f"{when.astimezone(__import__('zoneinfo').ZoneInfo('Asia/Tokyo')):%H}:00" in client.get(kickoff.get_absolute_url()).content.decode()
+    assert (
+        f"{when.astimezone(__import__('zoneinfo').ZoneInfo('Asia/Tokyo')):%H}:00" in client.get(kickoff.get_absolute_url()).content.decode()
+    )
 
 
 def test_meeting_page_flow_and_minimum_length_message(client, pair):
@@ -169,9 +174,19 @@ def test_meeting_page_flow_and_minimum_length_message(client, pair):
     client.force_login(junior)
     page = client.get(kickoff.get_absolute_url()).content.decode()
     assert "Prepare as junior mentor" in page and "Don&#x27;t over-prepare" in page and "Eye level" in page
-    response = client.post(kickoff.get_absolute_url(), {"action": "propose", "option_1": soon().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 20})
+    response = client.post(
+        kickoff.get_absolute_url(), {"action": "propose", "option_1": soon().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 20}
+    )
     assert response.status_code == 200 and "at least 60 minutes" in response.content.decode()
-    client.post(kickoff.get_absolute_url(), {"action": "propose", "option_1": soon().strftime("%Y-%m-%dT%H:%M"), "option_2": soon(5).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60})
+    client.post(
+        kickoff.get_absolute_url(),
+        {
+            "action": "propose",
+            "option_1": soon().strftime("%Y-%m-%dT%H:%M"),
+            "option_2": soon(5).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 60,
+        },
+    )
     assert kickoff.options.count() == 2
     client.force_login(senior)
     page = client.get(kickoff.get_absolute_url()).content.decode()
@@ -252,7 +267,9 @@ def test_coordinators_schedule_program_wide_group_sessions(hr_client, hr, pair, 
     session = Meeting.objects.get(program=program, match=None, month=3)
     assert session.get_absolute_url() in hr_client.get(reverse("mentoring_sessions:hr_meetings", args=[program.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = hr_client.post(session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90})
+        response = hr_client.post(
+            session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90}
+        )
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == "scheduled"
@@ -270,10 +287,21 @@ def held_group_session(hr):
     program, people = confirmed_pairs(hr, pairs=2)
     Match.objects.filter(program=program).update(confirmed_at=timezone.now() - datetime.timedelta(days=30))
     session = Meeting.objects.get(program=program, match=None, month=3)
-    Meeting.objects.filter(pk=session.pk).update(status="scheduled", starts_at=timezone.now() - datetime.timedelta(days=1), duration_minutes=90)
+    Meeting.objects.filter(pk=session.pk).update(
+        status="scheduled", starts_at=timezone.now() - datetime.timedelta(days=1), duration_minutes=90
+    )
     for index, (junior, senior) in enumerate(people):
-        meeting_log(meeting=session, by=junior, held=True, actual_minutes=90, shared=f"group-shared-J{index}", learned=f"group-learned-J{index}")
-        meeting_log(meeting=session, by=senior, held=index == 0, actual_minutes=80, shared=f"group-shared-S{index}", learned=f"group-learned-S{index}")
+        meeting_log(
+            meeting=session, by=junior, held=True, actual_minutes=90, shared=f"group-shared-J{index}", learned=f"group-learned-J{index}"
+        )
+        meeting_log(
+            meeting=session,
+            by=senior,
+            held=index == 0,
+            actual_minutes=80,
+            shared=f"group-shared-S{index}",
+            learned=f"group-learned-S{index}",
+        )
     return program, session, people
 
 
@@ -316,7 +344,9 @@ def test_hr_without_mfa_cannot_open_or_schedule_a_group_session(client, hr_witho
     response = client.get(session.get_absolute_url())
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90})
+        response = client.post(
+            session.get_absolute_url(), {"action": "propose", "option_1": soon(20).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 90}
+        )
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
     session.refresh_from_db()
     assert session.status != "scheduled" and not session.options.exists()
@@ -337,7 +367,9 @@ def test_malformed_ids_in_pair_forms_get_a_message_not_a_500(client, lived_pair,
     program, match, junior, senior, kickoff = lived_pair
     client.force_login(junior)
     notes = Note.objects.count()
-    response = client.post(reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "a note", "visibility": "private", "meeting": bad})
+    response = client.post(
+        reverse("mentoring_sessions:note_add", args=[match.pk]), {"body": "a note", "visibility": "private", "meeting": bad}
+    )
     assert response.status_code == 302 and Note.objects.count() == notes + 1  # saved, just not tied to a meeting
     response = client.post(reverse("mentoring_sessions:action_add", args=[match.pk]), {"title": "Try it", "owner": bad})
     assert response.status_code in {200, 302}

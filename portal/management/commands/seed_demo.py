@@ -95,9 +95,7 @@ class Command(BaseCommand):
             verified = set(EmailAddress.objects.filter(user__in=people, verified=True).values_list("user_id", flat=True))
             for user in people:
                 if user.pk not in verified:
-                    EmailAddress.objects.update_or_create(
-                        user=user, email=user.email, defaults={"verified": True, "primary": True}
-                    )
+                    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
             hr = User.objects.get(email=HR_EMAIL)
             hr_coordinator_grant(user=hr)
             program_note = seed_demo_program(hr=hr)
