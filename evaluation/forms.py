@@ -81,7 +81,7 @@ class SurveyForm(forms.Form):
         answers = {}
         for question in self.questions:
             value = self.cleaned_data.get(f"q{question.pk}")
-            answers[question.pk] = [topic.pk for topic in value] if question.kind == Question.Kind.TOPICS else value
+            answers[question.pk] = [topic.pk for topic in value or []] if question.kind == Question.Kind.TOPICS else value
         return answers
 
     def rows(self) -> list[tuple[Question, forms.BoundField]]:

@@ -76,6 +76,8 @@ def checkin_reminders(now: datetime.datetime) -> list[Message]:
     messages = []
     today = now.date()
     for program in Program.objects.filter(status=Program.Status.ACTIVE).exclude(start_date=None):
+        if program.start_date is None:
+            continue
         month = program_month(program=program, today=today)
         since = (today - (program.start_date + relativedelta(months=month - 1))).days
         # Not due yet, or due so long ago (a program run on past its last month) that the

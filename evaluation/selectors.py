@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from matching.models import Match, MatchMember
 from mentoring.models import User
 from programs.models import Application, Program, Role, Topic
-from programs.selectors import category_mix
+from programs.selectors import CategoryMix, category_mix
 from sessions.models import Meeting, SessionLog
-from sessions.selectors import meeting_facts
+from sessions.selectors import MeetingFacts, meeting_facts
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Survey
 
@@ -134,7 +134,7 @@ def pair_health(*, program: Program, now: datetime.datetime | None = None) -> li
     A fixed number of queries: meetings, logs, check-ins and HR notes are loaded per program.
     """
     now = now or timezone.now()
-    period = {Program.Cadence.WEEKLY: 7, Program.Cadence.BIWEEKLY: 14, Program.Cadence.MONTHLY: 31}[program.meeting_cadence]
+    period = program.period_days
     since = now - datetime.timedelta(days=period)
     matches = list(
         program.matches.filter(status__in=[Match.Status.CONFIRMED, Match.Status.PAUSED])
@@ -284,12 +284,12 @@ def by_key(*, results: list[Aggregate]) -> dict[str, Aggregate]:
 class Dashboard:
     program: Program
     funnel: list[tuple[str, int]]
-    meetings: object
+    meetings: MeetingFacts
     pairs: list[PairHealth]
     badge: str
     two_way_share: int | None
     checkin_trend: list[tuple[int, float | None, int, str]]  # month, average (None: hidden), check-ins, why hidden
-    mix: object
+    mix: CategoryMix
     results_released: bool
     results_all: dict[str, Aggregate]
     results_junior: dict[str, Aggregate]

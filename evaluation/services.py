@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,12 +28,12 @@ TEXT_LIMIT = 5000
 LARGEST_ID = 2**63 - 1  # bigger numbers are no row of ours (SQLite would overflow on them)
 
 
-def _length_errors(**fields: tuple[str | None, int]) -> dict[str, str]:
+def _length_errors(**fields: tuple[str | None, int | None]) -> dict[str, str]:
     """An error per free-text field (value, limit) longer than its limit once trimmed."""
     return {
         name: _("Please keep it to %(limit)s characters (this has %(length)s).") % {"limit": limit, "length": len((value or "").strip())}
         for name, (value, limit) in fields.items()
-        if len((value or "").strip()) > limit
+        if limit is not None and len((value or "").strip()) > limit
     }
 
 
@@ -194,7 +195,7 @@ def _close_survey(program: Program) -> None:
     Survey.objects.filter(program=program, status=Survey.Status.OPEN).update(status=Survey.Status.CLOSED)
 
 
-def _clean_answer(question: Question, raw) -> object | None:
+def _clean_answer(question: Question, raw: Any) -> object | None:
     empty = raw in (None, "", [])
     if empty:
         if question.required:
@@ -212,10 +213,11 @@ def _clean_answer(question: Question, raw) -> object | None:
     if question.kind == Question.Kind.CHOICE:
         if raw not in question.choices:
             raise ValidationError({f"q{question.pk}": _("Choose one of the options.")})
-        return raw
+        return str(raw)
     if question.kind == Question.Kind.TOPICS:
-        ids = {_whole_number(v) for v in (raw if isinstance(raw, list | tuple) else [raw])}
-        if None in ids or not all(0 < pk <= LARGEST_ID for pk in ids) or Topic.objects.filter(pk__in=ids).count() != len(ids):
+        numbers = [_whole_number(v) for v in (raw if isinstance(raw, list | tuple) else [raw])]
+        ids = {pk for pk in numbers if pk is not None and 0 < pk <= LARGEST_ID}
+        if len(ids) != len(set(numbers)) or Topic.objects.filter(pk__in=ids).count() != len(ids):
             raise ValidationError({f"q{question.pk}": _("Choose topics from the list.")})
         return sorted(ids)
     if question.kind == Question.Kind.TEXT:
@@ -272,7 +274,7 @@ def recommendation_submit(
     return recommendation
 
 
-FLOW = {
+FLOW: dict[str, set[str]] = {
     Recommendation.Status.PROPOSED: {Recommendation.Status.UNDER_REVIEW, Recommendation.Status.DECLINED},
     Recommendation.Status.UNDER_REVIEW: {Recommendation.Status.ADOPTED, Recommendation.Status.DECLINED},
     Recommendation.Status.ADOPTED: set(),

@@ -3,20 +3,22 @@ survey set-up and the recommendations board for HR."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matching.models import Match
+from matching.models import Match, MatchMember
 from matching.services import match_pause
 from mentoring.access import hr_required
 from mentoring.models import User
-from mentoring.web import csv_response, flash_errors, flash_form_errors, form_errors_from
+from mentoring.web import AuthenticatedRequest, csv_response, flash_errors, flash_form_errors, form_errors_from
 from programs.models import Program, Topic, TopicCategory
 from sessions.models import Meeting, SessionLog
 
@@ -25,18 +27,20 @@ from .forms import CheckInForm, PairActionForm, QuestionForm, RecommendationForm
 from .models import Challenge, CheckIn, Recommendation, Survey
 
 
-def _participant_program(request: HttpRequest, pk: int) -> Program:
+def _participant_program(request: AuthenticatedRequest, pk: int) -> tuple[Program, MatchMember]:
+    """A program the user takes part in, and their membership in it; 404 for anyone else."""
     program = get_object_or_404(Program, pk=pk)
-    if selectors.membership(program=program, user=request.user) is None:
+    member = selectors.membership(program=program, user=request.user)
+    if member is None:
         raise Http404
-    return program
+    return program, member
 
 
 # --- participants ------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _participant_program(request, pk)
+def checkin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    program, _member = _participant_program(request, pk)
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -63,8 +67,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _participant_program(request, pk)
+def survey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    program, _member = _participant_program(request, pk)
     survey = Survey.objects.filter(program=program, status=Survey.Status.OPEN).first()
     if survey is None:
         raise Http404
@@ -92,8 +96,8 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _participant_program(request, pk)
+def recommendations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    program, member = _participant_program(request, pk)
     participants = [m.user_id for m in selectors.participants(program=program)]
     form = RecommendationForm(request.POST if request.method == "POST" else None, coauthors=User.objects.filter(pk__in=participants))
     if form.is_valid():
@@ -110,7 +114,6 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Recommendation submitted. Leadership's answer will appear here."))
             return redirect("evaluation:recommendations", pk=program.pk)
-    member = selectors.membership(program=program, user=request.user)
     partners = [m.user for m in member.match.members.select_related("user") if m.user_id != request.user.pk]
     board = program.recommendations.prefetch_related("authors").order_by("-created_at")
     return render(
@@ -129,10 +132,9 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def journey(request: HttpRequest, pk: int) -> HttpResponse:
+def journey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A participant's own story of the program, to keep."""
-    program = _participant_program(request, pk)
-    member = selectors.membership(program=program, user=request.user)
+    program, member = _participant_program(request, pk)
     meetings = list(Meeting.objects.filter(match=member.match, status=Meeting.Status.HELD).select_related("topic").order_by("starts_at"))
     logs = {log.meeting_id: log for log in SessionLog.objects.filter(meeting__in=meetings, author=request.user)}
     entries = [(meeting, logs.get(meeting.pk)) for meeting in meetings]
@@ -152,13 +154,13 @@ def journey(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- HR ---------------------------------------------------------------------------------------
-def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
+def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list[Any]]]:
     """Every dashboard table as rows: the CSV exports and the page use the same numbers."""
 
     def shown(aggregate, attribute):
         return "" if aggregate is None or aggregate.hidden else getattr(aggregate, attribute)
 
-    tables = {
+    tables: dict[str, list[list[Any]]] = {
         "funnel": [["stage", "people"], *[[stage, n] for stage, n in board.funnel]],
         "meetings": [
             ["month", "planned", "held", "missed", "cancelled"],
@@ -197,7 +199,7 @@ def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list]]:
 
 @hr_required
 @require_GET
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     board = selectors.dashboard(program=program)
     tables = dashboard_tables(board)
@@ -212,7 +214,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
+def pair_action(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=match_pk, program_id=pk)
     form = PairActionForm(request.POST)
     if not form.is_valid():
@@ -238,7 +240,7 @@ def pair_action(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_manage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     survey = selectors.survey_for(program=program)
     form = QuestionForm()
@@ -282,7 +284,7 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if request.method == "POST":
         # Each card on the board posts its own small form; its refusal is shown above the board.
@@ -317,7 +319,7 @@ def recommendation_board(request: HttpRequest, pk: int) -> HttpResponse:
                 r.get_status_display(),
                 ", ".join(a.get_full_name() for a in r.authors.all()),
                 r.leadership_response,
-                r.follow_up_date or "",
+                r.follow_up_date.isoformat() if r.follow_up_date else "",
                 r.outcome,
             ]
             for r in board

@@ -112,7 +112,7 @@ def solve_groups(scores: ArrayLike, allowed: ArrayLike, limits: GroupLimits, *, 
     BIG·(juniors placed) + score of the junior–senior pairs inside groups.
     """
     score_matrix, allowed_matrix = _as_problem(scores, allowed)
-    n_j, n_s = score_matrix.shape
+    n_j, n_s = (int(size) for size in score_matrix.shape)
     groups = min(n_s // limits.seniors_min, n_j // limits.juniors_min)
     if groups == 0:
         return GroupResult(groups=[], proven_optimal=True)
@@ -190,7 +190,7 @@ def solve_groups(scores: ArrayLike, allowed: ArrayLike, limits: GroupLimits, *, 
     found = []
     for g in range(groups):
         if solution[opened(g)]:
-            seniors = tuple(s for s in range(n_s) if solution[y(s, g)])
-            juniors = tuple(j for j in range(n_j) if solution[x(j, g)])
-            found.append(Group(seniors=seniors, juniors=juniors))
+            found.append(
+                Group(seniors=tuple(s for s in range(n_s) if solution[y(s, g)]), juniors=tuple(j for j in range(n_j) if solution[x(j, g)]))
+            )
     return GroupResult(groups=sorted(found, key=lambda group: group.seniors), proven_optimal=result.status == 0)

@@ -81,7 +81,9 @@ def combine(parts: Mapping[str, NDArray[np.float64]], weights: Mapping[str, floa
     total = sum(max(float(weights.get(name, 0)), 0.0) for name in COMPONENTS)
     if total <= 0:
         raise ValueError("at least one weight must be positive")
-    score = sum(max(float(weights.get(name, 0)), 0.0) * parts[name] for name in COMPONENTS)
+    score = np.zeros_like(parts[COMPONENTS[0]])
+    for name in COMPONENTS:
+        score = score + max(float(weights.get(name, 0)), 0.0) * parts[name]
     return 100.0 * score / total
 
 
@@ -167,8 +169,8 @@ def explain(
     gap = abs(juniors.tz_offsets[j] - seniors.tz_offsets[s])
     if gap >= 1:
         reasons.append(f"{gap:g} h time difference")
-    shared = np.nonzero(juniors.languages[j] & seniors.languages[s])[0]
-    if len(shared) and not (len(shared) == 1 and labels.languages[shared[0]] == "English"):
+    shared = [int(t) for t in np.nonzero(juniors.languages[j] & seniors.languages[s])[0]]
+    if shared and not (len(shared) == 1 and labels.languages[shared[0]] == "English"):
         reasons.append("can meet in " + _join([labels.languages[t] for t in shared]))
     if parts["chemistry"][j, s] >= 0.8:
         reasons.append("similar working styles")

@@ -179,7 +179,7 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
             score = sum(pair_scores) / len(pair_scores)
             reasons = []
             for j in group.juniors:
-                best = max(group.seniors, key=lambda s, j=j: problem.scores[j, s])
+                best = max(group.seniors, key=lambda s, j=j: float(problem.scores[j, s]))  # type: ignore[misc]
                 first = _pair_explanation(problem, j, best)["reasons"][0]
                 reasons.append(f"{problem.juniors.names[j]}: {first}")
             members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [
@@ -190,7 +190,7 @@ def matching_run(*, program: Program, by: User) -> MatchRun:
             matched_seniors.update(group.seniors)
             scores.append(score)
     else:
-        pairs = engine.solve_pairs(problem.scores, allowed, objective=config.objective)
+        pairs = engine.solve_pairs(problem.scores, allowed, objective="score" if config.objective == "score" else "participation")
         run.algorithm = f"pairs: linear_sum_assignment ({config.objective})"
         for j, s, source in placed + [(j, s, Match.Source.ENGINE) for j, s in pairs]:
             prefix = [_("pinned by HR")] if source == Match.Source.PINNED else []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
-from mentoring.web import flash_errors, flash_form_errors
+from mentoring.web import AuthenticatedRequest, flash_errors, flash_form_errors
 from programs.models import Program
 
 from . import selectors, services
@@ -29,7 +29,7 @@ def _back(program: Program) -> HttpResponse:
 
 @hr_required
 @require_GET
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     config = services.config_for(program)
     run = selectors.latest_run(program=program)
@@ -63,7 +63,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def run(request: HttpRequest, pk: int) -> HttpResponse:
+def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     try:
         result = services.matching_run(program=program, by=request.user)
@@ -80,7 +80,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def config(request: HttpRequest, pk: int) -> HttpResponse:
+def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = ConfigForm(request.POST)
     if not form.is_valid():
@@ -103,7 +103,7 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = ApproveForm(request.POST, program=program)
     if not form.is_valid():  # never fall back to "approve all" on a malformed choice
@@ -121,7 +121,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def discard(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
+def discard(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     program = _program(pk)
     match = get_object_or_404(Match, pk=match_pk, program=program)
     try:
@@ -133,7 +133,7 @@ def discard(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def pair(request: HttpRequest, pk: int) -> HttpResponse:
+def pair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Create a manual match, or pin / forbid a pair."""
     program = _program(pk)
     form = PairForm(request.POST)
@@ -157,7 +157,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+def rule_remove(request: AuthenticatedRequest, pk: int, rule_pk: int) -> HttpResponse:
     program = _program(pk)
     try:
         services.pair_rule_remove(rule=get_object_or_404(PairRule, pk=rule_pk, program=program))
@@ -168,7 +168,7 @@ def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def end(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
+def end(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     program = _program(pk)
     match = get_object_or_404(Match, pk=match_pk, program=program)
     form = EndForm(request.POST)
@@ -185,7 +185,7 @@ def end(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_match(request: HttpRequest, pk: int) -> HttpResponse:
+def my_match(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         match = selectors.matches_visible_to(user=request.user).get(pk=pk)
     except Match.DoesNotExist as exc:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def reaches_confidential(model: type[Model], path: str) -> bool:
             field = model._meta.get_field(part)
         except FieldDoesNotExist:
             return False  # a transform or lookup type: the path's fields end here
-        if not field.is_relation or field.related_model is None:
+        if not field.is_relation or not isinstance(field.related_model, type):
             return False
         model = field.related_model
     return False
@@ -69,20 +70,22 @@ def _path_of(list_filter_item) -> str | None:
     return list_filter_item if isinstance(list_filter_item, str) else None
 
 
-class PrivacyAdminMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class PrivacyAdminMixin(_AdminBase):
     """Applied to every ModelAdmin and inline registered on the site (see `MentoringAdminSite.register`)."""
 
     # Query-string lookups an admin accepts beyond those of its list filters; keep it empty
     # unless a real page needs one, and never name a confidential field.
     extra_allowed_lookups: tuple[str, ...] = ()
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self._private:
-            # A model with secrets may carry one in its URL (an invitation's token).
-            self.view_on_site = False
-        if getattr(self, "inlines", None):
-            self.inlines = [_private_admin_class(inline) for inline in self.inlines]
+    def get_view_on_site_url(self, obj=None):
+        # A model with secrets may carry one in its URL (an invitation's token).
+        return None if self._private else super().get_view_on_site_url(obj)
 
     @property
     def _private(self) -> frozenset[str]:
@@ -93,15 +96,16 @@ class PrivacyAdminMixin:
         allowed = set(self.extra_allowed_lookups)
         for item in self.get_list_filter(request) if request is not None else getattr(self, "list_filter", ()):
             if isinstance(item, type) and issubclass(item, SimpleListFilter):
-                allowed.add(item.parameter_name)
+                if item.parameter_name:
+                    allowed.add(item.parameter_name)
                 continue
             path = _path_of(item)
             if path is None or reaches_confidential(self.model, path):
                 continue
             allowed.update(f"{path}__{suffix}" for suffix in _FILTER_SUFFIXES)
-            field = get_fields_from_path(self.model, path)[-1]
-            if field.is_relation:
-                allowed.add(f"{path}__{field.target_field.name}__exact")
+            target = getattr(get_fields_from_path(self.model, path)[-1], "target_field", None)
+            if target is not None:  # a relation: RelatedFieldListFilter's parameter
+                allowed.add(f"{path}__{target.name}__exact")
         date_hierarchy = getattr(self, "date_hierarchy", None)
         if date_hierarchy and not reaches_confidential(self.model, date_hierarchy):
             allowed.update(f"{date_hierarchy}__{suffix}" for suffix in _DATE_HIERARCHY_SUFFIXES)
@@ -174,9 +178,11 @@ class PrivacyAdminMixin:
 def _private_admin_class(admin_class: type) -> type:
     if issubclass(admin_class, PrivacyAdminMixin):
         return admin_class
-    return type(
-        admin_class.__name__, (PrivacyAdminMixin, admin_class), {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
-    )
+    attributes: dict[str, Any] = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
+    inlines = getattr(admin_class, "inlines", None)
+    if inlines:
+        attributes["inlines"] = [_private_admin_class(inline) for inline in inlines]
+    return type(admin_class.__name__, (PrivacyAdminMixin, admin_class), attributes)
 
 
 class MentoringAdminSite(admin.AdminSite):
@@ -206,8 +212,15 @@ class MentoringAdminSite(admin.AdminSite):
         from django.contrib.contenttypes.views import shortcut
 
         content_type = ContentType.objects.filter(pk=content_type_id).first()
-        model_admin = self._registry.get(content_type.model_class()) if content_type else None
-        if model_admin is None or not model_admin.view_on_site or not model_admin.has_view_permission(request):
+        model = content_type.model_class() if content_type else None
+        model_admin = self._registry.get(model) if model else None
+        if (
+            model is None
+            or model_admin is None
+            or confidential_fields(model)
+            or not model_admin.view_on_site
+            or not model_admin.has_view_permission(request)
+        ):
             raise Http404
         return shortcut(request, content_type_id, object_id)
 

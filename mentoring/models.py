@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -10,6 +11,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HR_GROUP_NAME = "HR coordinators"
 
@@ -46,7 +50,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone (use a name like Europe/Berlin)."), params={"value": value})
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, StrOrPromise]]:
     return list(settings.LANGUAGES)
 
 

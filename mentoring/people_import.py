@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .models import Department, Level, User, validate_timezone
@@ -36,7 +38,15 @@ STORED_IN = {
     "timezone": (User, "timezone"),
     "language": (User, "language"),
 }
-MAX_LENGTHS = {column: model._meta.get_field(name).max_length for column, (model, name) in STORED_IN.items()}
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length
+    return field.max_length
+
+
+MAX_LENGTHS = {column: _max_length(model, name) for column, (model, name) in STORED_IN.items()}
 
 
 @dataclass(frozen=True)
@@ -259,7 +269,7 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
     return rows, errors, ignored
 
 
-def _languages() -> list[tuple[str, str]]:
+def _languages() -> list[tuple[str, Any]]:
     from django.conf import settings
 
     return list(settings.LANGUAGES)
@@ -343,7 +353,7 @@ def plan_people_import(text: str) -> ImportPlan:
                 for column, value in (
                     ("title", person.title),
                     ("department", person.department),
-                    ("level", Level(person.level).slug),
+                    ("level", Level(person.level).slug if person.level is not None else ""),
                     ("manager_email", person.manager_email),
                 )
                 if value
@@ -376,7 +386,7 @@ def person_changes(user: User, person: PersonRow) -> list[tuple[str, str, str]]:
     compare("last_name", user.last_name, person.last_name)
     compare("title", user.title, person.title)
     compare("department", user.department.name if user.department else "", person.department, case_sensitive=False)
-    compare("level", Level(user.level).slug, Level(person.level).slug)
+    compare("level", Level(user.level).slug, Level(person.level).slug if person.level is not None else "")
     compare("manager_email", user.manager.email.lower() if user.manager else "", person.manager_email)
     if person.timezone is not None:
         compare("timezone", user.timezone, person.timezone)

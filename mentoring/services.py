@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -155,7 +156,8 @@ def people_import_apply(*, content: str) -> ImportResult:
             user.last_name = person.last_name
             user.title = person.title
             user.department = departments.get(person.department.lower()) if person.department else None
-            user.level = person.level
+            if person.level is not None:  # a planned row always has one
+                user.level = person.level
             user.manager = people[person.manager_email] if person.manager_email else None
             if person.timezone is not None:
                 user.timezone = person.timezone
@@ -171,7 +173,7 @@ def people_import_apply(*, content: str) -> ImportResult:
         return ImportResult(created=plan.created, updated=plan.updated, unchanged=plan.unchanged)
 
 
-def people_export_rows(*, people) -> list[list[str]]:
+def people_export_rows(*, people: Iterable[User]) -> list[list[str]]:
     """The directory in the import format (header first), so an export can be edited and imported back."""
     rows = [
         [
@@ -190,7 +192,7 @@ def people_export_rows(*, people) -> list[list[str]]:
     return [[*COLUMNS, "timezone", "language"], *rows]
 
 
-def people_export_csv(*, people) -> str:
+def people_export_csv(*, people: Iterable[User]) -> str:
     """`people_export_rows` as CSV text. Cells are spreadsheet-safe (`mentoring.spreadsheet`); the
     import reads them back exactly."""
     buffer = io.StringIO()

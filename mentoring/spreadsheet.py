@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,7 +40,11 @@ def spreadsheet_value(text: str) -> str:
     return text
 
 
-def write_csv(stream: TextIO, rows: Iterable[Iterable[Any]]) -> None:
+class _Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+def write_csv(stream: _Writable, rows: Iterable[Iterable[Any]]) -> None:
     """Write `rows` (the first is the header) with every cell made spreadsheet-safe."""
     writer = csv.writer(stream)
     for row in rows:

@@ -17,14 +17,14 @@ from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
 from .health import health_report
 from .models import PeopleImport
 from .people_import import decode_upload, plan_people_import
-from .web import csv_response, flash_errors
+from .web import AuthenticatedRequest, csv_response, flash_errors
 
 PREVIEW_ROW_LIMIT = 500
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(
         request.POST if request.method == "POST" else None, initial={"timezone": request.user.timezone, "language": request.user.language}
     )
@@ -37,7 +37,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def email_addresses(request: HttpRequest) -> HttpResponse:
+def email_addresses(request: AuthenticatedRequest) -> HttpResponse:
     """Stands in for allauth's page for adding and switching addresses. The address is the
     person's entry in the company directory (imports match on it), so nobody adds a second
     one: an address added there and confirmed by a careless click would take that mailbox's
@@ -51,7 +51,7 @@ def email_addresses(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.directory_people(
@@ -65,14 +65,14 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_GET
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: AuthenticatedRequest) -> HttpResponse:
     stamp = timezone.now().strftime("%Y-%m-%d")
     return csv_response(services.people_export_rows(people=selectors.people_for_export()), f"people-{stamp}.csv")
 
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def people_import(request: HttpRequest) -> HttpResponse:
+def people_import(request: AuthenticatedRequest) -> HttpResponse:
     bound = request.method == "POST"
     form = PeopleImportForm(request.POST if bound else None, request.FILES if bound else None)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def people_import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(PeopleImport.objects.select_related("uploaded_by", "applied_by"), pk=pk)
     if request.method == "POST":
         try:

@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .models import User
 from .spreadsheet import write_csv
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind `login_required` or `hr_required`: its user is a person
+    in the directory, never AnonymousUser (for the type checker)."""
+
+    user: User
+
 
 # The largest primary key any supported database stores (a signed 64-bit integer).
 MAX_PK = 2**63 - 1

@@ -6,6 +6,8 @@ says comes from the builder its app registered (`notifications.registry`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -24,7 +26,8 @@ def absolute_url(path: str) -> str:
 def render_text(template_name: str, context: dict) -> str:
     """A plain-text template, rendered without HTML escaping: `&` stays `&` in a subject or
     a text part. (Only the .html part is HTML and keeps Django's autoescaping.)"""
-    return get_template(template_name).template.render(Context(context, autoescape=False))
+    template = get_template(template_name).template  # type: ignore[attr-defined]  # the Django engine's own Template
+    return template.render(Context(context, autoescape=False))
 
 
 def one_line(text: str) -> str:
@@ -33,7 +36,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_email(*, to, template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> EmailMultiAlternatives:
+def build_email(*, to, template: str, context: dict, attachments: Sequence[tuple[str, bytes, str]] = ()) -> EmailMultiAlternatives:
     with (
         translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE),
         timezone.override(getattr(to, "timezone", None) or settings.TIME_ZONE),

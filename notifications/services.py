@@ -18,6 +18,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -92,7 +93,7 @@ def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = Tru
     return ids
 
 
-def notify(*, recipient: User, kind: str, dedupe_key: str, context: dict, program=None) -> int | None:
+def notify(*, recipient: User, kind: str, dedupe_key: str, context: dict[str, Any], program: Any = None) -> int | None:
     ids = notify_many([Message(recipient.pk, kind, dedupe_key, context, getattr(program, "pk", program))])
     return ids[0] if ids else None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from mentoring.access import hr_required
 from mentoring.models import User
-from mentoring.web import flash_form_errors, pk_from
+from mentoring.web import AuthenticatedRequest, flash_form_errors, pk_from
 
 from . import registry, selectors, services
 from .emails import UNSUBSCRIBE_SALT
@@ -24,7 +26,7 @@ from .models import Notification
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     offered = [kind for kind in registry.kinds() if not kind.essential and (not kind.hr_only or request.user.is_hr_coordinator)]
     form = PreferencesForm(request.POST if request.method == "POST" else None, offered=[(kind.key, kind.label) for kind in offered])
     if form.is_valid():
@@ -61,7 +63,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
     """The outbox for HR: who got what and when, failures to resend. Never message bodies."""
     if request.method == "POST":
         form = ResendForm(request.POST)
@@ -78,10 +80,12 @@ def outbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if kind:
         rows = rows.filter(kind=kind)
-    if pk_from(program):
-        rows = rows.filter(program_id=pk_from(program))
+    program_pk = pk_from(program)
+    if program_pk:
+        rows = rows.filter(program_id=program_pk)
     # The program model by the outbox's own foreign key: this app imports no feature app.
-    programs = Notification._meta.get_field("program").related_model.objects.order_by("name").only("pk", "name")
+    program_model: Any = Notification._meta.get_field("program").related_model
+    programs = program_model.objects.order_by("name").only("pk", "name")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from evaluation.services import checkin_submit, recommendation_submit, recommendation_update
+from matching.models import Match
+from matching.services import match_respond, matches_approve, matching_run
 from mentoring.models import User
 from programs.models import Application, Program, Topic
 from programs.services import (
@@ -17,11 +22,13 @@ from programs.services import (
     program_create_from_template,
     program_transition,
 )
+from sessions.models import Meeting
+from sessions.services import action_item_add, meeting_confirm_time, meeting_log, meeting_propose_times, note_add
 
 DEMO_PROGRAM_NAME = "Engineering leadership learns from juniors"
 
 # email, decision (None = leave for HR), motivation, hopes, topics (name → 1..3), extra
-APPLICANTS = [
+APPLICANTS: list[tuple[str, str | None, str, str, dict[str, int], dict[str, Any]]] = [
     (
         "mia.schulz@example.com",
         "accepted",
@@ -164,8 +171,6 @@ def seed_demo_program(*, hr: User) -> str:
 
 def seed_demo_matching(*, program: Program, hr: User) -> None:
     """Accept the last two applicants, match, and play out acceptances and two declines."""
-    from matching.models import Match
-    from matching.services import match_respond, matches_approve, matching_run
 
     for application in program.applications.filter(status=Application.Status.SUBMITTED):
         application_decide(application=application, decision=Application.Status.ACCEPTED, by=hr, message="Welcome aboard!")
@@ -188,6 +193,12 @@ def seed_demo_matching(*, program: Program, hr: User) -> None:
     matches_approve(program=program, by=hr)
 
 
+def _first(meetings: QuerySet[Meeting]) -> Meeting:
+    meeting = meetings.order_by("due_by", "pk").first()
+    assert meeting is not None, "the demo's meeting plan has this meeting"
+    return meeting
+
+
 def _at(days: int, hour: int) -> datetime.datetime:
     moment = timezone.now() + datetime.timedelta(days=days)
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
@@ -195,8 +206,6 @@ def _at(days: int, hour: int) -> datetime.datetime:
 
 def _hold(meeting, junior, senior, *, days_ago: int, logs: dict | None = None) -> None:
     """Schedule through the services (invitations and all), then move it into the past."""
-    from sessions.models import Meeting
-    from sessions.services import meeting_confirm_time, meeting_log, meeting_propose_times
 
     meeting_propose_times(
         meeting=meeting, by=junior, options=[_at(2, 14)], duration_minutes=60, video_link="https://meet.example.com/rm-demo"
@@ -208,9 +217,6 @@ def _hold(meeting, junior, senior, *, days_ago: int, logs: dict | None = None) -
 
 
 def seed_demo_meetings(*, program: Program) -> None:
-    from matching.models import Match
-    from sessions.models import Meeting
-    from sessions.services import action_item_add, meeting_confirm_time, meeting_propose_times, note_add
 
     # The pairs were confirmed when the program started, six weeks ago.
     started = timezone.now() - datetime.timedelta(days=40)
@@ -240,19 +246,19 @@ def seed_demo_meetings(*, program: Program) -> None:
             title="Try the AI assistant for a week and report back",
             due_date=timezone.localdate() + datetime.timedelta(days=7),
         )
-        first = Meeting.objects.filter(match=match, month=1).exclude(kind=Meeting.Kind.KICKOFF).first()
+        first = _first(Meeting.objects.filter(match=match, month=1).exclude(kind=Meeting.Kind.KICKOFF))
         if index == 0:
             _hold(first, junior, senior, days_ago=12, logs={
                 junior: {"held": True, "actual_minutes": 65, "shared": "A live demo of our dev containers.", "learned": "Which metrics leadership looks at."},
                 senior: {"held": True, "actual_minutes": 65, "shared": "Context on the platform roadmap.", "learned": "How much time setup really costs a newcomer."},
             })  # fmt: skip
-            upcoming = Meeting.objects.filter(match=match, month=2).first()
+            upcoming = _first(Meeting.objects.filter(match=match, month=2))
             meeting_propose_times(meeting=upcoming, by=junior, options=[_at(6, 10)], duration_minutes=60, location="Lisbon room, 3rd floor")
             meeting_confirm_time(meeting=upcoming, by=senior, option=upcoming.options.get())
         elif index == 1:
             _hold(first, junior, senior, days_ago=10, logs={junior: {"held": False}, senior: {"held": False}})
             meeting_propose_times(
-                meeting=Meeting.objects.filter(match=match, month=2).first(),
+                meeting=_first(Meeting.objects.filter(match=match, month=2)),
                 by=junior,
                 options=[_at(3, 9), _at(4, 16)],
                 duration_minutes=60,
@@ -263,8 +269,6 @@ def seed_demo_meetings(*, program: Program) -> None:
 
 
 def seed_demo_project_program(*, hr: User) -> None:
-    from matching.models import Match
-    from matching.services import match_respond, matches_approve, matching_run
 
     program = program_create_from_template(
         template_key="project",
@@ -309,8 +313,6 @@ def seed_demo_project_program(*, hr: User) -> None:
 
 def seed_demo_evaluation(*, program: Program, hr: User) -> None:
     """Check-ins (one pair struggling for time) and recommendations in the register."""
-    from evaluation.services import checkin_submit, recommendation_submit, recommendation_update
-    from matching.models import Match
 
     pairs = []
     for match in Match.objects.filter(program=program, status=Match.Status.CONFIRMED).order_by("-score", "pk"):

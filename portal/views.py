@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from evaluation.selectors import todo_for
 from matching.selectors import matches_visible_to
 from mentoring.selectors import profile_for
+from mentoring.web import AuthenticatedRequest
 from programs import selectors as program_selectors
 
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     portal = {
         "todos": todo_for(user=request.user),
         "matches": matches_visible_to(user=request.user),
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_programs(request: HttpRequest) -> HttpResponse:
+def my_programs(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "portal/programs.html",

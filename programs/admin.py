@@ -33,7 +33,7 @@ class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgramTransition
     extra = 0
     fields = ["at", "from_status", "to_status", "by", "reason", "forced"]
-    readonly_fields = fields
+    readonly_fields = ["at", "from_status", "to_status", "by", "reason", "forced"]
 
 
 @admin.register(Program)

@@ -113,7 +113,9 @@ class BaseCurriculumFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "topics": self.topics}
 
 
-CurriculumFormSet = forms.formset_factory(CurriculumMonthForm, formset=BaseCurriculumFormSet, extra=0, max_num=24, validate_max=True)
+CurriculumFormSet: type[BaseCurriculumFormSet] = forms.formset_factory(  # type: ignore[assignment]  # formset_factory builds a subclass of `formset`
+    CurriculumMonthForm, formset=BaseCurriculumFormSet, extra=0, max_num=24, validate_max=True
+)
 
 
 class TopicForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -78,8 +79,10 @@ class Program(models.Model):
         MONTHLY = "monthly", _("Monthly")
         QUARTERLY = "quarterly", _("Quarterly")
 
-    MEETINGS_PER_MONTH = {Cadence.WEEKLY: 4, Cadence.BIWEEKLY: 2, Cadence.MONTHLY: 1}
-    GROUP_SESSION_EVERY_MONTHS = {GroupCadence.MONTHLY: 1, GroupCadence.QUARTERLY: 3}
+    MEETINGS_PER_MONTH: ClassVar[dict[str, int]] = {Cadence.WEEKLY: 4, Cadence.BIWEEKLY: 2, Cadence.MONTHLY: 1}
+    GROUP_SESSION_EVERY_MONTHS: ClassVar[dict[str, int]] = {GroupCadence.MONTHLY: 1, GroupCadence.QUARTERLY: 3}
+    # How long a pair may go without meeting before it counts as quiet, per cadence.
+    PERIOD_DAYS: ClassVar[dict[str, int]] = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14, Cadence.MONTHLY: 31}
 
     name = models.CharField(_("name"), max_length=150)
     goal = models.TextField(_("goal"), help_text=_("What should the seniors learn, and what should the organisation get out of it?"))
@@ -181,6 +184,11 @@ class Program(models.Model):
     @property
     def one_to_one_meetings(self) -> int:
         return self.length_months * self.MEETINGS_PER_MONTH[self.meeting_cadence]
+
+    @property
+    def period_days(self) -> int:
+        """Days in one meeting period of this program's cadence."""
+        return self.PERIOD_DAYS[self.meeting_cadence]
 
     @property
     def group_sessions(self) -> int:

@@ -7,26 +7,30 @@ draft; nothing here is linked to the program afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class CurriculumMonth:
     month: int
-    title: str
+    title: StrOrPromise
     topic: str | None  # a catalog topic name; None for a retrospective month
 
 
 @dataclass(frozen=True)
 class ProgramTemplate:
     key: str
-    name: str
-    summary: str
-    goal: str
-    settings: dict = field(default_factory=dict)
+    name: StrOrPromise
+    summary: StrOrPromise
+    goal: StrOrPromise
+    settings: dict[str, Any] = field(default_factory=dict)
     curriculum: tuple[CurriculumMonth, ...] = ()
-    project_brief: str = ""
+    project_brief: StrOrPromise = ""
 
 
 TEMPLATES: dict[str, ProgramTemplate] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +15,9 @@ from mentoring.models import User
 from .models import Application, ApplicationTopic, CurriculumItem, Invitation, Program, ProgramTransition, Role, TopicCategory
 
 OPEN_STATUSES = [Application.Status.SUBMITTED, Application.Status.ACCEPTED, Application.Status.WAITLISTED]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def programs_for_hr() -> QuerySet[Program]:
@@ -110,7 +114,7 @@ class CategoryMix:
     warnings: list[str]
 
     @property
-    def rows(self) -> list[tuple[str, str, int]]:
+    def rows(self) -> list[tuple[str, StrOrPromise, int]]:
         return [(value, label, self.counts.get(value, 0)) for value, label in TopicCategory.choices]
 
     @property

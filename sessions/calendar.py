@@ -70,7 +70,7 @@ def _event(meeting, attendees: Iterable, *, cancelled: bool = False) -> Event:
         attendee = vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = vText(person.get_full_name())
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     return event
 
 

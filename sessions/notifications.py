@@ -58,7 +58,8 @@ def meeting_reminders(now: datetime.datetime) -> list[Message]:
     )
     messages = []
     for meeting in upcoming:
-        people = [m.user for m in meeting.match.members.all()] if meeting.match_id else participants_of(meeting=meeting)
+        people = [m.user for m in meeting.match.members.all()] if meeting.match is not None else participants_of(meeting=meeting)
+        assert meeting.starts_at is not None  # filtered on it
         kind = MEETING_SOON if meeting.starts_at <= now + datetime.timedelta(hours=1) else MEETING_REMINDER
         for person in people:
             messages.append(
@@ -87,6 +88,7 @@ def log_reminders(now: datetime.datetime) -> list[Message]:
     messages = []
     for meeting in recent:
         logged = {log.author_id for log in meeting.logs.all()}
+        assert meeting.match is not None and meeting.ends_at is not None  # pairs' meetings that started
         for member in meeting.match.members.all():
             person = member.user
             if person.pk in logged:

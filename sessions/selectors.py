@@ -25,7 +25,7 @@ def pairs_of(*, user: User) -> QuerySet[Match]:
 
 
 def participants_of(*, meeting: Meeting) -> list[User]:
-    if meeting.match_id is not None:
+    if meeting.match is not None:
         return [m.user for m in meeting.match.members.select_related("user")]
     return list(
         User.objects.filter(
@@ -47,7 +47,7 @@ def logs_visible_to(*, user: User, meeting: Meeting) -> list[SessionLog]:
     user's own log and their partners'. HR reads none of them (see `group_session_attendance`).
     """
     logs = meeting.logs.select_related("author").order_by("created_at", "pk")
-    if meeting.match_id is not None:
+    if meeting.match is not None:
         if not meeting.match.members.filter(user=user).exists():
             return []
         return list(logs)
@@ -79,7 +79,7 @@ def group_session_attendance(*, meeting: Meeting) -> list[Attendance]:
         Attendance(
             person=person,
             held=facts[person.pk]["held"] if person.pk in facts else None,
-            minutes=facts.get(person.pk, {}).get("actual_minutes"),
+            minutes=facts[person.pk]["actual_minutes"] if person.pk in facts else None,
         )
         for person in sorted(participants_of(meeting=meeting), key=lambda p: (p.last_name, p.first_name))
     ]
@@ -125,7 +125,7 @@ class TwoWayStreet:
 
 def two_way_street(*, match: Match, meetings: list[Meeting]) -> TwoWayStreet:
     roles = {m.user_id: m.role for m in match.members.all()}
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[str, str], int] = defaultdict(int)
     logs = 0
     for meeting in meetings:
         for log in meeting.logs.all():
@@ -187,7 +187,7 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
     )
     months = [MonthFacts(**row) for row in rows]
     average = SessionLog.objects.filter(meeting__program=program, held=True).aggregate(value=Avg("actual_minutes"))["value"]
-    period_days = {Program.Cadence.WEEKLY: 7, Program.Cadence.BIWEEKLY: 14, Program.Cadence.MONTHLY: 31}[program.meeting_cadence]
+    period_days = program.period_days
     since = timezone.now() - datetime.timedelta(days=period_days)
     recent = Meeting.objects.filter(program=program, status=S.HELD, starts_at__gte=since).values("match_id")
     members = MatchMember.objects.select_related("user").order_by("role")

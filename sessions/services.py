@@ -231,7 +231,9 @@ def meeting_propose_times(
     meeting.full_clean(exclude=["match", "topic", "lead", "milestone", "proposed_by"])
     meeting.save()
     if meeting.match_id is None:  # a coordinator's proposal for everyone is final at once
-        return meeting_confirm_time(meeting=meeting, by=by, option=meeting.options.first())
+        first = meeting.options.order_by("starts_at", "pk").first()
+        assert first is not None  # offered just above
+        return meeting_confirm_time(meeting=meeting, by=by, option=first)
     return meeting
 
 

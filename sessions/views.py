@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.models import Match
 from mentoring.access import hr_gate, hr_required, user_is_hr
 from mentoring.models import User
-from mentoring.web import csv_response, flash_errors, flash_form_errors, form_errors_from, pk_from, safe_next
+from mentoring.web import AuthenticatedRequest, csv_response, flash_errors, flash_form_errors, form_errors_from, pk_from, safe_next
 from programs.models import Program
 
 from . import calendar, selectors, services
@@ -39,14 +41,14 @@ IN_SESSION = [
 ]
 
 
-def _pair(request: HttpRequest, match_pk: int) -> Match:
+def _pair(request: AuthenticatedRequest, match_pk: int) -> Match:
     try:
         return selectors.pair_for(user=request.user, match_pk=match_pk)
     except Match.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, HttpResponse | None]:
+def _meeting(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, HttpResponse | None]:
     """A meeting of one of the user's pairs, or a program-wide session of their program, or
     (for HR coordinators, through the HR gate) a program-wide session to schedule."""
     meeting = get_object_or_404(Meeting.objects.select_related("program", "topic", "lead", "match"), pk=pk)
@@ -59,7 +61,7 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, HttpResponse | Non
 
 @login_required
 @require_GET
-def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
+def pair_space(request: AuthenticatedRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
     meetings = selectors.meetings_of_pair(match=match)
     members = list(match.members.all())
@@ -83,7 +85,7 @@ def pair_space(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
     form = NoteForm(request.POST, match=match)
     if form.is_valid():
@@ -102,11 +104,12 @@ def note_add(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedRequest, match_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        owner = User.objects.filter(pk=pk_from(str(form.cleaned_data["owner"] or request.user.pk))).first() or request.user
+        owner_pk = pk_from(str(form.cleaned_data["owner"] or request.user.pk))
+        owner = (User.objects.filter(pk=owner_pk).first() if owner_pk else None) or request.user
         try:
             services.action_item_add(
                 match=match, by=request.user, title=form.cleaned_data["title"], owner=owner, due_date=form.cleaned_data["due_date"]
@@ -120,7 +123,7 @@ def action_add(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_toggle(request: HttpRequest, match_pk: int, item_pk: int) -> HttpResponse:
+def action_toggle(request: AuthenticatedRequest, match_pk: int, item_pk: int) -> HttpResponse:
     match = _pair(request, match_pk)
     services.action_item_toggle(item=get_object_or_404(ActionItem, pk=item_pk, match=match), by=request.user)
     return redirect("mentoring_sessions:pair", match_pk=match.pk)
@@ -128,7 +131,7 @@ def action_toggle(request: HttpRequest, match_pk: int, item_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting, refusal = _meeting(request, pk)
     if refusal is not None:
         return refusal
@@ -150,7 +153,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "confirm":
                 if not forms["confirm"].is_valid():
-                    raise ValidationError(forms["confirm"].errors["option"])
+                    raise ValidationError(list(forms["confirm"].errors["option"]))
                 services.meeting_confirm_time(meeting=meeting, by=request.user, option=forms["confirm"].cleaned_data["option"])
                 messages.success(request, _("Scheduled. A calendar invitation is on its way to both of you."))
                 return redirect(meeting.get_absolute_url())
@@ -163,7 +166,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                     services.meeting_propose_times(
                         meeting=meeting,
                         by=request.user,
-                        options=form.options(),
+                        options=forms["propose"].options(),  # type: ignore[attr-defined]  # the ProposeForm
                         duration_minutes=data["duration_minutes"],
                         location=data["location"],
                         video_link=data["video_link"],
@@ -202,6 +205,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting.refresh_from_db()
     role = None
     if meeting.match_id:
+        assert meeting.match is not None
         role = meeting.match.members.filter(user=request.user).values_list("role", flat=True).first()
     logs = selectors.logs_visible_to(user=request.user, meeting=meeting)
     return render(
@@ -217,7 +221,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance": selectors.group_session_attendance(meeting=meeting)
             if meeting.match_id is None and request.user.is_hr_coordinator
             else None,
-            "notes": selectors.notes_visible_to(user=request.user, match=meeting.match).filter(meeting=meeting) if meeting.match_id else [],
+            "notes": selectors.notes_visible_to(user=request.user, match=meeting.match).filter(meeting=meeting)
+            if meeting.match is not None
+            else [],
             "note_form": NoteForm(initial={"visibility": "private"}),
             "prep": JUNIOR_PREP if role == "junior" else SENIOR_PREP,
             "in_session": IN_SESSION,
@@ -228,7 +234,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(user=request.user)
@@ -259,11 +265,11 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @hr_required
 @require_GET
-def hr_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+def hr_meetings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     facts = selectors.meeting_facts(program=program)
     if request.GET.get("format") == "csv":
-        rows = [
+        rows: list[list[Any]] = [
             ["month", "planned", "held", "missed", "cancelled"],
             *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in facts.months],
         ]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
-from mentoring.web import form_errors_from
+from mentoring.web import AuthenticatedRequest, form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -38,18 +40,18 @@ def _program(pk: int) -> Program:
 
 @hr_required
 @require_GET
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedRequest) -> HttpResponse:
     programs = selectors.programs_for_hr()
     return render(request, "programs/hr/program_list.html", {"programs": programs, "templates": TEMPLATES.values()})
 
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def program_create(request: HttpRequest, template_key: str = "") -> HttpResponse:
+def program_create(request: AuthenticatedRequest, template_key: str = "") -> HttpResponse:
     template = TEMPLATES.get(template_key) if template_key else None
     if template_key and template is None:
         raise Http404
-    initial = {"coordinators": [request.user]}
+    initial: dict[str, Any] = {"coordinators": [request.user]}
     if template is not None:
         initial.update({"name": template.name, "goal": template.goal, "project_brief": template.project_brief, **template.settings})
     form = ProgramForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -75,7 +77,7 @@ def program_create(request: HttpRequest, template_key: str = "") -> HttpResponse
 
 @hr_required
 @require_GET
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     curriculum = list(program.curriculum.all())
     order = Program.Status.values
@@ -107,7 +109,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     if program.is_read_only:
         messages.error(request, _("This program is closed and read-only."))
@@ -128,7 +130,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def curriculum_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def curriculum_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     if program.is_read_only:
         messages.error(request, _("This program is closed and read-only."))
@@ -152,7 +154,7 @@ def curriculum_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.curriculum_set(program=program, months=[form.month_plan() for form in formset.forms])
         except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages)
+            formset._non_form_errors = formset.error_class(exc.messages)  # type: ignore[attr-defined]  # Django's own slot for them
         else:
             messages.success(request, _("Curriculum saved."))
             return redirect(program.get_manage_url())
@@ -161,7 +163,7 @@ def curriculum_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
-def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def program_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -185,7 +187,7 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     filters = PeopleFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -226,7 +228,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def application_list(request: HttpRequest, pk: int) -> HttpResponse:
+def application_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     bulk = BulkDecisionForm(request.POST if request.method == "POST" else None, program=program)
     if request.method == "POST":
@@ -243,7 +245,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             for errors in bulk.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         return redirect(request.get_full_path())
     filters = ApplicationFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -264,7 +266,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def application_detail(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, pk: int, application_pk: int) -> HttpResponse:
     program = _program(pk)
     try:
         application = selectors.application_for_review(program=program, pk=application_pk)
@@ -286,7 +288,7 @@ def application_detail(request: HttpRequest, pk: int, application_pk: int) -> Ht
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def topic_list(request: HttpRequest) -> HttpResponse:
+def topic_list(request: AuthenticatedRequest) -> HttpResponse:
     form = TopicForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,7 +306,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 @require_http_methods(["GET", "POST"])
-def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk)
     form = TopicForm(request.POST if request.method == "POST" else None, instance=topic)
     if request.method == "POST" and form.is_valid():

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentoring.web import form_errors_from
+from mentoring.web import AuthenticatedRequest, form_errors_from
 
 from .. import selectors, services
 from ..forms import ApplicationForm, InvitationAnswerForm
@@ -19,7 +19,7 @@ from ..models import Application, Invitation, Program, Role
 
 @login_required
 @require_GET
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         program = selectors.program_visible_to(user=request.user, pk=pk)
     except Program.DoesNotExist as exc:
@@ -46,7 +46,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
     # Someone else's link is simply not found: invitations are personal.
     invitation = get_object_or_404(Invitation.objects.select_related("program", "invited_by"), token=token, user=request.user)
     form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
@@ -72,7 +72,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+def apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Apply, or edit one's own application. The applicant is always the signed-in person."""
     program = get_object_or_404(Program, pk=pk)
     application = program.applications.filter(user=request.user).first()
@@ -100,7 +100,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            if editing:
+            if editing and application is not None:
                 services.application_update(application=application, user=request.user, answers=form.answers())
             else:
                 services.application_submit(program=program, user=request.user, answers=form.answers())
@@ -126,7 +126,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_application(request: HttpRequest, pk: int) -> HttpResponse:
+def my_application(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("program", "decided_by").prefetch_related("topics__topic", "avoid_people"),
         program_id=pk,
@@ -137,7 +137,7 @@ def my_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, program_id=pk, user=request.user)
     try:
         services.application_withdraw(application=application, user=request.user)
