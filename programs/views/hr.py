@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
-from mentoring.web import AuthenticatedRequest, form_errors_from
+from mentoring.web import AuthenticatedRequest, flash_errors, flash_form_errors, form_errors_from
 
 from .. import selectors, services
 from ..forms import (
@@ -178,8 +178,7 @@ def program_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             force=form.cleaned_data["force"],
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The program is now %(status)s.") % {"status": program.get_status_display().lower()})
     return redirect(program.get_manage_url())
@@ -204,8 +203,7 @@ def invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 program=program, people=form.cleaned_data["people"], invited_by=request.user, message=form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
         else:
             if result.invited:
                 messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(result.invited)})
@@ -243,9 +241,7 @@ def application_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             for problem in problems:
                 messages.warning(request, problem)
         else:
-            for errors in bulk.errors.values():
-                for error in errors:
-                    messages.error(request, str(error))
+            flash_form_errors(request, bulk)
         return redirect(request.get_full_path())
     filters = ApplicationFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}

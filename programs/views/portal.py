@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentoring.web import AuthenticatedRequest, form_errors_from
+from mentoring.web import AuthenticatedRequest, flash_errors, form_errors_from
 
 from .. import selectors, services
 from ..forms import ApplicationForm, InvitationAnswerForm
@@ -55,8 +55,7 @@ def invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
         try:
             services.invitation_respond(invitation=invitation, user=request.user, accept=accept, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
             return redirect(invitation.get_absolute_url())
         if accept:
             return redirect("programs:apply", pk=invitation.program_id)
@@ -84,8 +83,7 @@ def apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
         return redirect("portal:programs")
     if editing and program.status != Program.Status.RECRUITING:
         messages.info(request, _("Applications can be changed until matching starts."))
@@ -142,8 +140,7 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.application_withdraw(application=application, user=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     else:
         messages.info(request, _("Your application is withdrawn. Thank you for considering it."))
     return redirect("portal:programs")
