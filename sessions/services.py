@@ -239,12 +239,22 @@ def meeting_propose_times(
 
 @transaction.atomic
 def meeting_confirm_time(*, meeting: Meeting, by: User, option: TimeOption) -> Meeting:
+    """Book one of the offered times.
+
+    `option` was read before the meeting's lock, which `meeting_propose_times` holds while it
+    replaces the offer: it is read again under the lock, so a time withdrawn meanwhile is refused,
+    never booked.
+    """
     meeting = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
     people = _ensure_participant(meeting, by)
     if option.meeting_id != meeting.pk:
         raise ValidationError(_("That time was not offered for this meeting."))
     if meeting.status != Meeting.Status.PROPOSED:
         raise ValidationError(_("This meeting is already %(status)s.") % {"status": meeting.get_status_display().lower()})
+    current = meeting.options.filter(pk=option.pk).first()
+    if current is None:
+        raise ValidationError(_("That time was withdrawn; pick one of the times offered now."))
+    option = current
     if meeting.match_id is not None and option.proposed_by_id == by.pk and len(people) > 1:
         raise ValidationError(_("The other side picks one of the times you offered."))
     _check_times(meeting, [option.starts_at], field=None)  # the program may have been shortened since the offer

@@ -1,0 +1,61 @@
+"""Picking a time while the other side replaces the offered times (issue 12, item 7): the time
+booked is always one on offer when it is booked; a withdrawn one is refused with a message."""
+
+import functools
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sessions.models import Meeting
+from sessions.services import meeting_confirm_time, meeting_propose_times
+from tests.races import needs_postgres, race
+from tests.sessions.conftest import soon
+from tests.sessions.factories import MeetingFactory
+
+WITHDRAWN = "That time was withdrawn; pick one of the times offered now."
+
+
+@pytest.mark.django_db
+def test_a_time_withdrawn_before_it_is_picked_is_refused(pair):
+    program, match, junior, senior = pair
+    meeting = MeetingFactory(match=match)
+    meeting_propose_times(meeting=meeting, by=junior, options=[soon(3)], duration_minutes=60)
+    withdrawn = meeting.options.get()  # what the senior's page showed
+    meeting_propose_times(meeting=meeting, by=junior, options=[soon(3), soon(5)], duration_minutes=60)
+    with pytest.raises(ValidationError) as excinfo:
+        meeting_confirm_time(meeting=meeting, by=senior, option=withdrawn)
+    assert excinfo.value.messages == [WITHDRAWN]  # even though the same time is offered again: the offer was replaced
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PROPOSED and meeting.starts_at is None
+    assert sorted(meeting.options.values_list("starts_at", flat=True)) == [soon(3), soon(5)]
+    meeting_confirm_time(meeting=meeting, by=senior, option=meeting.options.get(starts_at=soon(5)))
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.starts_at) == (Meeting.Status.SCHEDULED, soon(5))
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_picking_a_time_while_the_times_are_replaced_never_books_a_withdrawn_one(pair):
+    program, match, junior, senior = pair
+    first_wins = {"confirm": 0, "re-offer": 0}
+    for _round in range(20):
+        meeting = MeetingFactory(match=match)
+        meeting_propose_times(meeting=meeting, by=junior, options=[soon(3)], duration_minutes=60)
+        offered = meeting.options.get()
+        confirm, reoffer = race(
+            functools.partial(meeting_confirm_time, meeting=meeting, by=senior, option=offered),
+            functools.partial(meeting_propose_times, meeting=meeting, by=junior, options=[soon(5)], duration_minutes=60),
+        )
+        meeting.refresh_from_db()
+        assert not (confirm.ok and reoffer.ok), f"both told success; booked {meeting.starts_at}, offered now {soon(5)}"
+        if confirm.ok:
+            first_wins["confirm"] += 1
+            assert (meeting.status, meeting.starts_at) == (Meeting.Status.SCHEDULED, soon(3))
+            assert isinstance(reoffer.error, ValidationError) and "reschedule it instead" in reoffer.error.messages[0]
+        else:
+            first_wins["re-offer"] += 1
+            assert isinstance(confirm.error, ValidationError) and confirm.error.messages == [WITHDRAWN], confirm.error
+            assert reoffer.ok
+            assert (meeting.status, meeting.starts_at) == (Meeting.Status.PROPOSED, None)
+            assert list(meeting.options.values_list("starts_at", flat=True)) == [soon(5)]
+    print(f"first to the meeting's lock: {first_wins}")
