@@ -31,15 +31,31 @@ CHECKIN_FROM_DAY = 7  # of each program month
 
 
 def _program_action(notification):
+    from .models import CheckIn, Response, Survey
+    from .selectors import membership, program_month
+
     program = Program.objects.filter(pk=notification.context.get("program_id")).first()
     if program is None:
         return None
+    # Decided at send time: still in a running pair, not checked in or answered meanwhile.
+    member = membership(program=program, user=notification.recipient)
+    if member is None:
+        return None
+    if notification.kind == CHECKIN_DUE:
+        if program.status != Program.Status.ACTIVE or member.match.status != Match.Status.CONFIRMED:
+            return None
+        if CheckIn.objects.filter(program=program, user_id=notification.recipient_id, month=program_month(program=program)).exists():
+            return None
+    else:
+        survey = Survey.objects.filter(program=program, status=Survey.Status.OPEN).first()
+        if survey is None or Response.objects.filter(survey=survey, user_id=notification.recipient_id).exists():
+            return None
     view = "evaluation:checkin" if notification.kind == CHECKIN_DUE else "evaluation:survey"
     return {"program": program, "url": absolute_url(reverse(view, args=[program.pk]))}, []
 
 
 def _kudos(notification):
-    built = match_context(notification)
+    built = match_context(notification, statuses={Match.Status.CONFIRMED, Match.Status.PAUSED})
     if built is None:
         return None
     context, attachments = built

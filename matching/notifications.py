@@ -4,11 +4,13 @@ offer not yet answered), registered with the outbox from `MatchingConfig.ready()
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from notifications.emails import absolute_url
-from notifications.registry import COLLECTOR_LOOKBACK, NotificationKind, register_collector, register_kind
+from notifications.registry import COLLECTOR_LOOKBACK, Built, NotificationKind, register_collector, register_kind
 from notifications.services import Message
 
 MATCH_OFFERED = "match_offered"
@@ -16,12 +18,14 @@ MATCH_CONFIRMED = "match_confirmed"
 ACCEPTANCE_REMINDER = "acceptance_reminder"
 
 
-def match_context(notification):
-    """The match a mail is about, from the recipient's side; also for later apps' mails about a pair."""
+def match_context(notification: Any, *, statuses: Collection[str] | None = None) -> Built:
+    """The match a mail is about, from the recipient's side; also for later apps' mails about
+    a pair. None when it is gone, the recipient is no longer in it, or (with `statuses`) the
+    match has moved on since the mail was written."""
     from .models import Match
 
     match = Match.objects.select_related("program").filter(pk=notification.context.get("match_id")).first()
-    if match is None:
+    if match is None or (statuses is not None and match.status not in statuses):
         return None
     members = list(match.members.select_related("user"))
     member = next((m for m in members if m.user_id == notification.recipient_id), None)
@@ -34,6 +38,27 @@ def match_context(notification):
         "partners": [m.user for m in members if m.user_id != notification.recipient_id],
         "url": absolute_url(match.get_absolute_url()),
     }, []
+
+
+def _offered(notification: Any) -> Built:
+    from .models import Match
+
+    return match_context(notification, statuses={Match.Status.APPROVED})
+
+
+def _confirmed(notification: Any) -> Built:
+    from .models import Match
+
+    return match_context(notification, statuses={Match.Status.CONFIRMED, Match.Status.PAUSED})
+
+
+def _answer_reminder(notification: Any) -> Built:
+    from .models import MatchMember
+
+    built = _offered(notification)
+    if built is None or built[0]["member"].response != MatchMember.Response.PENDING:
+        return None  # answered (or withdrawn) since
+    return built
 
 
 def acceptance_reminders(now: datetime.datetime) -> list[Message]:
@@ -55,7 +80,7 @@ def acceptance_reminders(now: datetime.datetime) -> list[Message]:
 
 
 def register() -> None:
-    register_kind(NotificationKind(MATCH_OFFERED, _("Match proposed to you"), match_context, essential=True))
-    register_kind(NotificationKind(MATCH_CONFIRMED, _("Match confirmed"), match_context, essential=True))
-    register_kind(NotificationKind(ACCEPTANCE_REMINDER, _("Reminder to answer a match"), match_context))
+    register_kind(NotificationKind(MATCH_OFFERED, _("Match proposed to you"), _offered, essential=True))
+    register_kind(NotificationKind(MATCH_CONFIRMED, _("Match confirmed"), _confirmed, essential=True))
+    register_kind(NotificationKind(ACCEPTANCE_REMINDER, _("Reminder to answer a match"), _answer_reminder))
     register_collector("matching.acceptance_reminders", acceptance_reminders)

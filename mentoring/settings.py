@@ -177,9 +177,14 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died goes back to the queue at once instead of waiting for
+# Redis's visibility timeout; the outbox's leases make the retry safe (no double send).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0}
+# visibility_timeout: a message taken by a worker that then vanished whole is handed out again
+# after 5 minutes (Redis's default is an hour); tasks here run for seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0, "visibility_timeout": 300}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang on a broker outage: fail fast, the outbox row stays queued
 # and the next sweep sends it.
@@ -278,7 +283,7 @@ if EMAIL_URL:
     _email = urlparse(EMAIL_URL)
     if _email.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured("EMAIL_URL must start with smtp:// or smtps://")
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "notifications.smtp.EmailBackend"  # Django's, telling "possibly delivered" apart
     EMAIL_HOST = _email.hostname or "localhost"
     EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
     EMAIL_HOST_USER = unquote(_email.username or "")
@@ -383,6 +388,17 @@ LOGGING = {
 }
 
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+if NOTIFICATION_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        f"NOTIFICATION_MAX_ATTEMPTS must be at least 1 (sending attempts per e-mail), got {NOTIFICATION_MAX_ATTEMPTS}."
+    )
+# One send of one e-mail: the task's hard time limit (the pool kills it after this many
+# seconds), and the lease on its outbox row, longer than the limit plus the final write, so
+# a live sender never loses its row to another worker. A dead sender's rows are taken over
+# once the lease runs out; the dispatcher looks every NOTIFICATION_DISPATCH_SECONDS.
+NOTIFICATION_SEND_TIME_LIMIT = 30
+NOTIFICATION_LEASE_SECONDS = NOTIFICATION_SEND_TIME_LIMIT + 10
+NOTIFICATION_DISPATCH_SECONDS = 20
 # Sent and skipped outbox rows are deleted this many days after they were written (a daily job:
 # notifications.services.outbox_purge). Failed and queued rows stay. Not under 30 days: reminders
 # look back that far (notifications.registry.COLLECTOR_LOOKBACK) and must still find their row.

@@ -62,6 +62,8 @@ def unsubscribe_token(user, kind: str) -> str:
 def render(notification) -> EmailMultiAlternatives | None:
     """Build the mail from ids at send time; None when what it was about is gone."""
     kind = registry.kind(notification.kind)
+    if not notification.recipient.is_active:
+        return None  # they left (deactivated) after the mail was written: it no longer makes sense
     built = kind.build(notification)
     if built is None:
         return None
@@ -78,4 +80,5 @@ def render(notification) -> EmailMultiAlternatives | None:
     context["essential"] = kind.essential
     message = build_email(to=user, template=kind.template_name, context=context, attachments=attachments)
     message.extra_headers.update(headers)
+    message.extra_headers["Message-ID"] = notification.message_id  # the same on every attempt
     return message

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.models import User
@@ -32,9 +33,12 @@ from . import registry
 from .emails import UNSUBSCRIBE_SALT, render
 from .models import EmailPreference, Notification
 from .selectors import preferences_of
+from .smtp import Failure, Outcome, classify
 
 logger = logging.getLogger(__name__)
 S = Notification.Status
+# Queued rows handed to the broker longer ago than this are handed over again (a lost message).
+REENQUEUE_AFTER_MINUTES = 10
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = Tru
     for start in range(0, len(new_keys), 900):
         ids += list(Notification.objects.filter(dedupe_key__in=new_keys[start : start + 900], status=S.QUEUED).values_list("pk", flat=True))
     if enqueue_after_commit and ids:
-        transaction.on_commit(lambda: enqueue(ids))
+        transaction.on_commit(lambda: hand_over(ids))
     return ids
 
 
@@ -113,60 +117,127 @@ def enqueue(ids: Iterable[int]) -> int:
     return count
 
 
-def dispatch_due(*, limit: int = 5000) -> int:
-    """Re-enqueue queued rows that are due, and free rows stuck in 'sending' by a dead worker."""
+def hand_over(ids: list[int]) -> int:
+    """Enqueue rows and note when, so the dispatcher re-sends only what the broker may have lost."""
     now = timezone.now()
-    Notification.objects.filter(status=S.SENDING, claimed_at__lt=now - datetime.timedelta(minutes=10)).update(status=S.QUEUED)
-    ids = list(
-        Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return enqueue(ids)
+    # Marked before publishing: a quick worker may be done (and have cleared the mark on a
+    # retry) before we hear back from the broker.
+    for start in range(0, len(ids), 900):
+        Notification.objects.filter(pk__in=ids[start : start + 900]).update(enqueued_at=now)
+    count = enqueue(ids)
+    for start in range(count, len(ids), 900):
+        Notification.objects.filter(pk__in=ids[start : start + 900], enqueued_at=now).update(enqueued_at=None)
+    return count
+
+
+def dispatch_due(*, limit: int = 5000) -> int:
+    """Hand the sender what is due and not on its way: queued rows never handed over (a broker
+    outage) or handed over long ago (a lost message), and rows whose sender's lease ran out
+    (a worker that died or hung). Runs every NOTIFICATION_DISPATCH_SECONDS from beat, so a dead
+    worker's mail goes out within about a minute: its lease plus one dispatch period."""
+    now = timezone.now()
+    lost = now - datetime.timedelta(minutes=REENQUEUE_AFTER_MINUTES)
+    queued = Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=now).filter(Q(enqueued_at=None) | Q(enqueued_at__lt=lost))
+    expired = Notification.objects.filter(status=S.SENDING, lease_until__lt=now)
+    ids = list(queued.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    ids += list(expired.order_by("lease_until", "pk").values_list("pk", flat=True)[: max(limit - len(ids), 0)])
+    return hand_over(ids)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
-def notification_send(pk: int) -> str:
-    """Send one queued row exactly once. Returns its new status."""
+@dataclass(frozen=True)
+class Claim:
+    """A sender's hold on one row: `held` matches the row only while the lease is ours."""
+
+    pk: int
+    token: uuid.UUID
+
+    @property
+    def held(self) -> QuerySet[Notification]:
+        return Notification.objects.filter(pk=self.pk, claim_token=self.token)
+
+
+def _lease(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+
+
+def notification_claim(pk: int) -> Claim | None:
+    """Take the row for sending: a queued row that is due, or one whose sender's lease ran out.
+    One conditional UPDATE, so of any number of senders exactly one wins."""
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=pk, status=S.QUEUED, next_attempt_at__lte=now).update(
-        status=S.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    claimable = Q(status=S.QUEUED, next_attempt_at__lte=now) | Q(status=S.SENDING, lease_until__lt=now)
+    token = uuid.uuid4()
+    won = Notification.objects.filter(claimable, pk=pk).update(
+        status=S.SENDING, claim_token=token, lease_until=_lease(now), claimed_at=now, attempts=F("attempts") + 1
     )
-    if not claimed:
-        return "not-claimed"  # sent already, not due yet, or another worker got there first
+    return Claim(pk=pk, token=token) if won else None
+
+
+def _release(claim: Claim, **fields: Any) -> bool:
+    """Write the outcome back only if the lease is still ours; False when it was lost."""
+    written = claim.held.update(claim_token=None, lease_until=None, **fields)
+    if not written:
+        logger.warning("notification %s: the lease was lost; another sender has the row, nothing overwritten", claim.pk)
+    return bool(written)
+
+
+def notification_send(pk: int) -> str:
+    """Send one row at most once per claim, and record what happened. Returns its new status.
+
+    Exactly once, but for one window: when the server accepted the mail (its "250 OK") and
+    this process died before the row was marked sent, the next sender sends it again after
+    the lease. That copy carries the same Message-ID, so mail clients show it once.
+    """
+    claim = notification_claim(pk)
+    if claim is None:
+        return "not-claimed"  # sent already, not due yet, or another sender holds it
     notification = Notification.objects.select_related("recipient").get(pk=pk)
     try:
         message = render(notification)
-        if message is None:
-            notification.status = S.SKIPPED
-            notification.save(update_fields=["status"])
-            return S.SKIPPED
+    except Exception as exc:  # a builder's bug or a lost template: retry like a temporary failure
+        return _failed(claim, notification, Failure(Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}"))
+    if message is None:
+        _release(claim, status=S.SKIPPED)
+        return S.SKIPPED
+    # Last look before the point of no return: renew the lease, or stop if it was taken.
+    if not claim.held.filter(lease_until__gt=timezone.now()).update(lease_until=_lease(timezone.now())):
+        logger.warning("notification %s: lease lost before sending; not sent by this worker", pk)
+        return "lease-lost"
+    try:
         message.send()
     except Exception as exc:
-        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-            notification.status = S.FAILED
-            logger.error("notification %s failed for good: %s", pk, notification.last_error)
-        else:
-            notification.status = S.QUEUED
-            notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
-        notification.save(update_fields=["status", "last_error", "next_attempt_at"])
-        return notification.status
-    notification.status, notification.sent_at = S.SENT, timezone.now()
-    notification.save(update_fields=["status", "sent_at"])
+        return _failed(claim, notification, classify(exc))
+    if not _release(claim, status=S.SENT, sent_at=timezone.now(), last_error=""):
+        logger.error("notification %s was sent after its lease ran out: a second copy may follow (same Message-ID)", pk)
     return S.SENT
 
 
+def _failed(claim: Claim, notification: Notification, failure: Failure) -> str:
+    reason = failure.reason[:2000]
+    if failure.outcome is Outcome.POSSIBLY_DELIVERED:
+        status = S.UNCERTAIN
+        logger.warning("notification %s possibly delivered, not retried: %s", claim.pk, reason)
+        _release(claim, status=status, last_error=reason)
+    elif failure.outcome is Outcome.PERMANENT or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        status = S.FAILED
+        logger.error("notification %s failed for good: %s", claim.pk, reason)
+        _release(claim, status=status, last_error=reason)
+    else:
+        status = S.QUEUED
+        _release(claim, status=status, last_error=reason, next_attempt_at=timezone.now() + backoff(notification.attempts), enqueued_at=None)
+    return status
+
+
 def notification_resend(*, notification: Notification) -> Notification:
-    """HR gives a failed message another round of attempts."""
-    updated = Notification.objects.filter(pk=notification.pk, status=S.FAILED).update(
-        status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    """HR gives a failed (or possibly delivered) message another round of attempts."""
+    updated = Notification.objects.filter(pk=notification.pk, status__in=[S.FAILED, S.UNCERTAIN]).update(
+        status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error="", enqueued_at=None
     )
     if updated:
-        transaction.on_commit(lambda: enqueue([notification.pk]))
+        transaction.on_commit(lambda: hand_over([notification.pk]))
     notification.refresh_from_db()
     return notification
 

@@ -25,8 +25,8 @@ def _invitation(notification):
     invitation = (
         Invitation.objects.select_related("program", "invited_by", "user").filter(pk=notification.context.get("invitation_id")).first()
     )
-    if invitation is None:
-        return None
+    if invitation is None or invitation.status != Invitation.Status.PENDING:
+        return None  # withdrawn, or answered before the mail went out
     role = invitation.program.role_for_level(invitation.user.level)
     return {
         "program": invitation.program,
@@ -41,7 +41,7 @@ def _application(notification):
     from .models import Application
 
     application = Application.objects.select_related("program").filter(pk=notification.context.get("application_id")).first()
-    if application is None:
+    if application is None or application.status == Application.Status.WITHDRAWN:
         return None
     return {
         "application": application,
@@ -54,8 +54,8 @@ def _phase(notification):
     from .models import Program
 
     program = Program.objects.filter(pk=notification.context.get("program_id")).first()
-    if program is None:
-        return None
+    if program is None or program.status != notification.context.get("status"):
+        return None  # the program has moved on since: this news is old
     return {
         "program": program,
         "status": Program.Status(notification.context.get("status")).label,

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchMember
+from matching.models import Match, MatchMember
 from matching.selectors import pairs_on_hold
 from notifications.emails import absolute_url
 from notifications.registry import NotificationKind, register_collector, register_kind
@@ -33,13 +33,26 @@ def _meeting(notification):
     if meeting is None or not calendar.has_usable_time(meeting):
         return None  # gone, never scheduled, or a legacy time no calendar can hold
     people = participants_of(meeting=meeting)
+    # Decided at send time: the pair may have been paused or ended, the recipient may have
+    # left it, the meeting may have moved on since the mail was written.
+    pair_status = meeting.match.status if meeting.match is not None else Match.Status.CONFIRMED
     attachments = []
-    if notification.kind == MEETING_SCHEDULED:
-        if meeting.status != Meeting.Status.SCHEDULED:
-            return None  # cancelled since: the cancellation mail says so
-        attachments = [("invite.ics", calendar.invitation(meeting, people), "text/calendar; charset=utf-8; method=REQUEST")]
-    elif notification.kind == MEETING_CANCELLED:
+    if notification.kind == MEETING_CANCELLED:
         attachments = [("invite.ics", calendar.invitation(meeting, people, cancel=True), "text/calendar; charset=utf-8; method=CANCEL")]
+    elif notification.recipient_id not in {person.pk for person in people}:
+        return None
+    elif notification.kind == MEETING_SCHEDULED:
+        if meeting.status != Meeting.Status.SCHEDULED or pair_status not in {Match.Status.CONFIRMED, Match.Status.PAUSED}:
+            return None  # cancelled since (the cancellation mail says so), or the pair ended
+        attachments = [("invite.ics", calendar.invitation(meeting, people), "text/calendar; charset=utf-8; method=REQUEST")]
+    elif pair_status != Match.Status.CONFIRMED:
+        return None  # paused or ended: no reminders
+    elif notification.kind == LOG_REMINDER:
+        if (
+            meeting.status not in {Meeting.Status.SCHEDULED, Meeting.Status.HELD}
+            or meeting.logs.filter(author_id=notification.recipient_id).exists()
+        ):
+            return None  # logged since, or the meeting was cancelled
     elif meeting.status != Meeting.Status.SCHEDULED:
         return None  # a reminder about a meeting that moved on is noise
     return {"meeting": meeting, "program": meeting.program, "people": people, "url": absolute_url(meeting.get_absolute_url())}, attachments

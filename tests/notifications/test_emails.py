@@ -26,6 +26,7 @@ def offered_mail_for(hr, *, program_name: str, partner_name: str, recipient_name
     junior.first_name = recipient_name
     junior.save(update_fields=["first_name"])
     match = Match.objects.get(program=program)
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.APPROVED)  # the offer is still open
     row = Notification.objects.create(recipient=junior, kind="match_offered", dedupe_key="offer-test", context={"match_id": match.pk})
     mail.outbox.clear()
     assert notification_send(row.pk) == "sent"
