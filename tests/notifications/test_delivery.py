@@ -39,7 +39,13 @@ def pair(hr):
 
 def news_row(program, recipient, key="news-1"):
     """A "program news" mail about the program's current phase (a kind that is always relevant)."""
-    return Notification.objects.create(recipient=recipient, kind="phase_change", dedupe_key=key, context={"program_id": program.pk, "status": program.status}, program=program)
+    return Notification.objects.create(
+        recipient=recipient,
+        kind="phase_change",
+        dedupe_key=key,
+        context={"program_id": program.pk, "status": program.status},
+        program=program,
+    )
 
 
 @pytest.fixture
@@ -238,7 +244,9 @@ def test_the_log_reminder_still_reaches_the_partner_who_has_not_logged(pair):
     Meeting.objects.filter(pk=meeting.pk).update(status="held", starts_at=timezone.now() - datetime.timedelta(days=1))
     SessionLog.objects.create(meeting=meeting, author=junior, held=True, actual_minutes=60)
     rows = [
-        Notification.objects.create(recipient=person, kind="log_reminder", dedupe_key=f"log-{person.pk}", context={"meeting_id": meeting.pk})
+        Notification.objects.create(
+            recipient=person, kind="log_reminder", dedupe_key=f"log-{person.pk}", context={"meeting_id": meeting.pk}
+        )
         for person in (junior, senior)
     ]
     assert notification_send(rows[0].pk) == "skipped"  # she logged it
