@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .locks import exclusive
 from .models import HR_GROUP_NAME, Department, Level, PeopleImport, User
 from .people_import import COLUMNS, ImportPlan, PersonRow, plan_people_import
 from .spreadsheet import write_csv
@@ -48,6 +49,9 @@ def hr_coordinator_grant(*, user: User) -> None:
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
+
+
+PEOPLE_IMPORT_LOCK = "mentoring.people_import"
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,17 @@ def people_import_discard(*, people_import: PeopleImport) -> None:
 def people_import_apply(*, content: str) -> ImportResult:
     """Import a people file all-or-nothing; raises PeopleImportRejected when any row is bad.
 
+    Imports are applied one after the other (the `exclusive` lock), and the file is checked
+    under that lock against the directory as it is then.
+
     Queries do not grow per row: departments, new people and changed people are written
     with bulk operations.
     """
     with transaction.atomic():
+        # One import at a time, each planned against the directory the previous one left: two
+        # files that are fine alone could otherwise make a manager cycle together, or both
+        # create the same department.
+        exclusive(PEOPLE_IMPORT_LOCK)
         plan = plan_people_import(content)
         if not plan.is_valid:
             raise PeopleImportRejected(plan)
