@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 class Behaviour:
     rcpt_reply: str = "250 OK"  # e.g. "550 5.1.1 No such mailbox" or "451 4.3.0 Try later"
     data_reply_delay: float = 0.0  # seconds to wait before answering the end of DATA
+    # Seconds to hold back the answer to RCPT, one entry per connection in order (then none):
+    # plays a server that hangs while a worker waits on it.
+    rcpt_delays: list[float] = field(default_factory=list)
     received: list[bytes] = field(default_factory=list)
+    rcpt_seen: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -36,7 +40,13 @@ class _Handler(socketserver.StreamRequestHandler):
             elif command.startswith("MAIL FROM"):
                 self.reply("250 OK")
             elif command.startswith("RCPT TO"):
-                self.reply(behaviour.rcpt_reply)
+                behaviour.rcpt_seen.set()
+                if behaviour.rcpt_delays:
+                    time.sleep(behaviour.rcpt_delays.pop(0))
+                try:
+                    self.reply(behaviour.rcpt_reply)
+                except OSError:
+                    return
             elif command == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
                 lines = []
