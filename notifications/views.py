@@ -72,7 +72,7 @@ def outbox(request: AuthenticatedRequest) -> HttpResponse:
         elif services.notification_resend(notification=form.cleaned_data["notification"]).status == Notification.Status.QUEUED:
             messages.success(request, _("Queued again."))
         else:
-            messages.error(request, _("Only failed e-mails can be resent."))
+            messages.error(request, _("Only failed or possibly delivered e-mails can be resent."))
         return redirect(request.get_full_path())
     rows = Notification.objects.select_related("recipient", "program").order_by("-created_at", "-pk")
     status, kind, program = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("program", "")

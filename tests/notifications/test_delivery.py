@@ -251,3 +251,16 @@ def test_the_log_reminder_still_reaches_the_partner_who_has_not_logged(pair):
     ]
     assert notification_send(rows[0].pk) == "skipped"  # she logged it
     assert notification_send(rows[1].pk) == "sent"
+
+
+def test_hr_sees_a_possibly_delivered_mail_and_can_resend_it(pair, hr_client):
+    from django.urls import reverse
+
+    program, match, junior, senior = pair
+    row = news_row(program, junior)
+    Notification.objects.filter(pk=row.pk).update(status="uncertain", last_error="TimeoutError after DATA")
+    page = hr_client.get(reverse("notifications:outbox")).content.decode()
+    assert "Possibly delivered" in page and "notification-uncertain" in page and "Resend" in page
+    hr_client.post(reverse("notifications:outbox"), {"notification": row.pk})
+    row.refresh_from_db()
+    assert row.status in {"queued", "sent"}
