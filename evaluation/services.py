@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,12 +77,20 @@ def checkin_submit(
     if errors:
         raise ValidationError(errors)
     month = program_month(program=program)
-    if CheckIn.objects.filter(program=program, user=user, month=month).exists():
-        raise ValidationError(_("You have already checked in this month. Thank you!"))
-    return CheckIn.objects.create(
-        program=program, match=member.match, user=user, month=month, pulse=pulse, meetings_as_planned=meetings_as_planned,
-        flags=flags, comment=(comment or "").strip(), reach_out=reach_out,
-    )  # fmt: skip
+    done = CheckIn.objects.filter(program=program, user=user, month=month)
+    already = _("You have already checked in this month. Thank you!")
+    if done.exists():
+        raise ValidationError(already)
+    try:
+        with transaction.atomic():  # a savepoint: the same check-in sent twice at once is refused like one sent later
+            return CheckIn.objects.create(
+                program=program, match=member.match, user=user, month=month, pulse=pulse, meetings_as_planned=meetings_as_planned,
+                flags=flags, comment=(comment or "").strip(), reach_out=reach_out,
+            )  # fmt: skip
+    except IntegrityError:
+        if done.exists():  # checkin_once_a_month: the other submit committed first
+            raise ValidationError(already) from None
+        raise
 
 
 def hr_note_add(*, match: Match, author: User, body: str) -> HRNote:
@@ -98,16 +107,13 @@ def kudos_send(*, match: Match, by: User, message: str) -> int:
         raise PermissionDenied(_("Kudos come from the coordinators."))
     if not (message or "").strip():
         raise ValidationError({"message": _("Write a line of praise.")})
-    stamp = timezone.now().timestamp()
+    message = message.strip()[:500]
+    # The same words for the same pair on the same day are one kudos: a double click or a second
+    # tab sends nothing more (the outbox's unique dedupe key), other words are another kudos.
+    same = f"{hashlib.sha256(message.encode()).hexdigest()[:16]}:{timezone.localdate().isoformat()}"
     return len(
         notify_many(
-            Message(
-                m.user_id,
-                KUDOS,
-                f"kudos:{match.pk}:{m.user_id}:{stamp}",
-                {"match_id": match.pk, "message": message.strip()[:500]},
-                match.program_id,
-            )
+            Message(m.user_id, KUDOS, f"kudos:{match.pk}:{m.user_id}:{same}", {"match_id": match.pk, "message": message}, match.program_id)
             for m in match.members.all()
         )
     )

@@ -1,6 +1,9 @@
 """Writes: check-ins, HR notes and kudos, the survey's questions and answers, recommendations."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -17,6 +20,7 @@ from evaluation.services import (
     survey_open,
 )
 from matching.models import Match
+from notifications.models import Notification
 from tests.evaluation.helpers import active, answer, evaluating
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +50,18 @@ def test_hr_notes_and_kudos_are_for_coordinators(hr, junior):
     assert kudos_send(match=match, by=hr, message="Well done!") == 2
     with pytest.raises(PermissionDenied, match="Kudos come from the coordinators"):
         kudos_send(match=match, by=j, message="x")
+
+
+def test_kudos_sent_twice_is_sent_once_and_other_words_are_new_kudos(hr):
+    program, ((j, s),) = active(hr)
+    match = Match.objects.get(program=program)
+    assert kudos_send(match=match, by=hr, message="Great demo!") == 2
+    assert kudos_send(match=match, by=hr, message="  Great demo! ") == 0  # a double click, a second tab
+    assert sorted(Notification.objects.filter(kind="kudos").values_list("recipient", flat=True)) == sorted([j.pk, s.pk])
+    assert kudos_send(match=match, by=hr, message="And a great retrospective.") == 2
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        assert kudos_send(match=match, by=hr, message="Great demo!") == 2  # the same words for another success
+    assert Notification.objects.filter(kind="kudos").count() == 6
 
 
 def test_entering_evaluation_prepares_the_survey_and_hr_can_add_questions(hr):
