@@ -32,15 +32,20 @@ class InviteResult:
 
 
 def invitations_send(*, program: Program, people: Iterable[User], invited_by: User, message: str = "") -> InviteResult:
-    """Invite people to apply. Ineligible, inactive, already invited or applied people are skipped with a reason."""
-    ensure_editable(program)
-    if program.status != Program.Status.RECRUITING:
-        raise ValidationError(_("Invitations can be sent while the program is recruiting."))
+    """Invite people to apply. Ineligible, inactive, already invited or applied people are skipped with a reason.
+
+    The program is locked (as `application_submit` locks it) before anyone is looked up, so the
+    same person invited twice at once is invited once and skipped once as already invited.
+    """
     people = list(people)
-    already_invited = set(program.invitations.filter(user__in=people).values_list("user_id", flat=True))
-    already_applied = set(program.applications.filter(user__in=people).values_list("user_id", flat=True))
     result = InviteResult()
     with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        ensure_editable(program)
+        if program.status != Program.Status.RECRUITING:
+            raise ValidationError(_("Invitations can be sent while the program is recruiting."))
+        already_invited = set(program.invitations.filter(user__in=people).values_list("user_id", flat=True))
+        already_applied = set(program.applications.filter(user__in=people).values_list("user_id", flat=True))
         for person in people:
             if not person.is_active:
                 result.skipped.append((person, _("no longer active")))

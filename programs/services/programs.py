@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -43,11 +43,19 @@ def _check_topic_name(name: str, *, exclude_pk: int | None = None) -> str:
     return name
 
 
-def topic_create(*, name: str, category: str, description: str = "") -> Topic:
-    topic = Topic(name=_check_topic_name(name), category=category, description=description)
-    topic.full_clean()
-    topic.save()
+def _save_topic(topic: Topic) -> Topic:
+    topic.full_clean(validate_constraints=False)  # the name: _check_topic_name, and the savepoint for a race
+    try:
+        with transaction.atomic():  # a savepoint: the same name saved twice at once is refused like one saved later
+            topic.save()
+    except IntegrityError:
+        _check_topic_name(topic.name, exclude_pk=topic.pk)  # topic_name_unique_ci: raises the message if the name was taken
+        raise
     return topic
+
+
+def topic_create(*, name: str, category: str, description: str = "") -> Topic:
+    return _save_topic(Topic(name=_check_topic_name(name), category=category, description=description))
 
 
 def topic_update(*, topic: Topic, name: str, category: str, description: str, is_active: bool) -> Topic:
@@ -55,9 +63,7 @@ def topic_update(*, topic: Topic, name: str, category: str, description: str, is
     topic.category = category
     topic.description = description
     topic.is_active = is_active
-    topic.full_clean()
-    topic.save()
-    return topic
+    return _save_topic(topic)
 
 
 # --- programs ------------------------------------------------------------------------------
