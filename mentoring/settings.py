@@ -156,21 +156,30 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker and cache -------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-if REDIS_URL:
+# --- Cache: allauth's rate limits, used TOTP codes, SSO token replay checks ----------------
+# In the database by default (the table "mentoring_cache" comes from a migration): shared by
+# every process, with or without Redis, and up whenever the site is, so a Redis outage neither
+# fails sign-ins nor switches the limits off; it costs a few queries per sign-in POST.
+# REDIS_CACHE_URL moves the cache to Redis; that cache degrades during an outage of that Redis
+# (mentoring/cache.py: nothing cached, nothing counted) instead of failing requests.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
+if REDIS_CACHE_URL:
+    # Its own Redis database keeps cache.clear() away from Celery's queue.
+    CACHES = {"default": {"BACKEND": "mentoring.cache.ResilientRedisCache", "LOCATION": REDIS_CACHE_URL}}
+else:
+    # MAX_ENTRIES: expired rate-limit entries are only deleted once the table holds more than
+    # this; a low bound would let a flood of new keys push live counts out.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            # A separate Redis database keeps cache.clear() away from Celery's queue.
-            "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,
-            # A cache outage must not take the site down with it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mentoring_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Redis: Celery broker ----------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -189,6 +198,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang on a broker outage: fail fast, the outbox row stays queued
 # and the next sweep sends it.
 CELERY_TASK_PUBLISH_RETRY = False
+# Handing e-mail to the broker (notifications/broker.py) uses a connection of its own with
+# these timeouts, so a frozen Redis costs a request about this long (the worker keeps the
+# timeouts above); after a failure nothing is tried for BROKER_PUBLISH_PAUSE seconds.
+BROKER_PUBLISH_TIMEOUT = 0.5
+BROKER_PUBLISH_PAUSE = 30
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -218,8 +232,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "mentoring.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "mentoring.adapters.SocialAccountAdapter"
 ACCOUNT_FORMS = {"signup": "mentoring.forms.DirectorySignupForm"}
-# allauth's rate limits stay at their (non-empty) defaults; they need a shared cache in
-# production, which REDIS_URL provides.
+# allauth's rate limits stay at their (non-empty) defaults; they need a cache all processes
+# share, which the database cache is (see CACHES).
 # They count per client address. Behind a reverse proxy every request comes from the
 # proxy, so one client's failed logins would lock out everyone: say how many proxies
 # (trusted from the right of X-Forwarded-For) or which header carries the client address.

@@ -121,5 +121,5 @@ def people_import_preview(request: AuthenticatedRequest, pk: int) -> HttpRespons
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, report = health_report()
-    return JsonResponse(report, status=200 if healthy else 503)
+    serving, report = health_report()  # 200 also when only the broker or cache is down ("degraded")
+    return JsonResponse(report, status=200 if serving else 503)

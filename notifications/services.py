@@ -103,18 +103,12 @@ def notify(*, recipient: User, kind: str, dedupe_key: str, context: dict[str, An
 
 
 def enqueue(ids: Iterable[int]) -> int:
-    """Hand rows to Celery; on a broker outage log it and leave them queued for the sweep."""
+    """Hand rows to Celery; return how many (the first ones of `ids`). On a broker outage the
+    rest stay queued for the dispatcher, and the caller waits at most one short timeout."""
+    from .broker import publish
     from .tasks import send_notification
 
-    count = 0
-    for pk in ids:
-        try:
-            send_notification.delay(pk)
-        except Exception as exc:  # kombu/redis errors: the broker is unreachable
-            logger.warning("broker unavailable, notification %s stays queued: %s", pk, exc)
-            return count
-        count += 1
-    return count
+    return publish(send_notification, list(ids))
 
 
 def hand_over(ids: list[int]) -> int:

@@ -18,6 +18,7 @@ CONFIG_VARS = {
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "REDIS_CACHE_URL",
     "EMAIL_URL",
     "HR_REQUIRE_MFA",
     "SIGNUP_EMAIL_DOMAINS",
@@ -83,7 +84,7 @@ def test_embedded_default_is_sqlite_eager_console_debug():
     assert values["EAGER"] is True
     assert values["BROKER"] == "memory://localhost/"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
-    assert values["CACHE"].endswith("LocMemCache")
+    assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"  # shared by every process
     assert values["HR_REQUIRE_MFA"] is True  # on by default; only `make demo` switches it off
 
 
@@ -98,11 +99,17 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     assert (values["DB_HOST"], values["DB_NAME"]) == ("db.internal", "mentoring")
     assert values["EAGER"] is False
     assert values["BROKER"] == "redis://cache.internal:6379/1"
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"  # up as long as the site is
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_SSL"]) == ("smtp.example.com", 465, True)
     assert values["EMAIL_HOST_PASSWORD"] == "p@ss"
     assert values["SIGNUP_EMAIL_DOMAINS"] == ["example.com", "corp.example"]
+
+
+def test_redis_cache_url_moves_the_cache_to_a_redis_cache_that_degrades():
+    values = probe(REDIS_URL="redis://redis.internal:6379/0", REDIS_CACHE_URL="redis://redis.internal:6379/1")
+    assert values["CACHE"] == "mentoring.cache.ResilientRedisCache"
+    assert values["BROKER"] == "redis://redis.internal:6379/0"
 
 
 def test_oidc_provider_is_configured_from_the_environment():
