@@ -270,6 +270,9 @@ def match_create_manual(*, program: Program, junior: User, senior: User, by: Use
 @transaction.atomic
 def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by: User, reason: str = "") -> PairRule:
     """Pin (always pair) or forbid (never pair) one junior–senior pair for the next runs."""
+    # Rules of a program are set one at a time, so the check that nobody is pinned twice sees
+    # a pin set at the same moment.
+    program = Program.objects.select_for_update().get(pk=program.pk)
     ensure_editable(program)
     if kind not in PairRule.Kind.values:
         raise ValidationError(_("Unknown rule."))
