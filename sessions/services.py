@@ -16,7 +16,7 @@ from mentoring.models import User
 from notifications.services import Message, notify_many
 from programs.models import Program, Role
 
-from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone, Note, Project, SessionLog, TimeOption
+from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone, Note, Project, SessionLog, TimeOption, new_feed_token
 from .notifications import MEETING_CANCELLED, MEETING_SCHEDULED
 from .selectors import participants_of
 
@@ -277,8 +277,10 @@ def meeting_reschedule(
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     _check_times(meeting, [starts_at], field="starts_at")
-    meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
-    meeting.location, meeting.video_link = location.strip(), video_link.strip()
+    wanted = (starts_at, duration_minutes, location.strip(), video_link.strip())
+    if (meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.video_link) == wanted:
+        return meeting  # already so (a double submit, a second tab): no new revision, nobody is told twice
+    meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.video_link = wanted
     meeting.sequence += 1
     meeting.full_clean(exclude=["match", "topic", "lead", "milestone", "proposed_by"])
     meeting.save()
@@ -365,9 +367,9 @@ def action_item_toggle(*, item: ActionItem, by: User) -> ActionItem:
 
 # --- personal calendar feed ----------------------------------------------------------------------
 def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
-    """A new secret URL; the old one stops working at once."""
-    CalendarFeed.objects.filter(user=user).delete()
-    return CalendarFeed.objects.create(user=user)
+    """A new secret URL; the old one stops working at once. Asked for twice at once, the last one wins."""
+    feed, _created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": new_feed_token(), "created_at": timezone.now()})
+    return feed
 
 
 def calendar_feed_revoke(*, user: User) -> None:

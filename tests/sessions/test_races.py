@@ -6,8 +6,10 @@ import functools
 import pytest
 from django.core.exceptions import ValidationError
 
-from sessions.models import Meeting
-from sessions.services import meeting_confirm_time, meeting_propose_times
+from notifications.models import Notification
+from sessions.models import CalendarFeed, Meeting
+from sessions.notifications import MEETING_SCHEDULED
+from sessions.services import calendar_feed_regenerate, meeting_confirm_time, meeting_propose_times, meeting_reschedule
 from tests.races import needs_postgres, race
 from tests.sessions.conftest import soon
 from tests.sessions.factories import MeetingFactory
@@ -59,3 +61,50 @@ def test_picking_a_time_while_the_times_are_replaced_never_books_a_withdrawn_one
             assert (meeting.status, meeting.starts_at) == (Meeting.Status.PROPOSED, None)
             assert list(meeting.options.values_list("starts_at", flat=True)) == [soon(5)]
     print(f"first to the meeting's lock: {first_wins}")
+
+
+def scheduled(match, junior, senior) -> Meeting:
+    meeting = MeetingFactory(match=match)
+    meeting_propose_times(meeting=meeting, by=junior, options=[soon(3)], duration_minutes=60)
+    return meeting_confirm_time(meeting=meeting, by=senior, option=meeting.options.get())
+
+
+def invitations_sent(meeting) -> list[int]:
+    return sorted(Notification.objects.filter(kind=MEETING_SCHEDULED, context__meeting_id=meeting.pk).values_list("recipient", flat=True))
+
+
+@pytest.mark.django_db
+def test_moving_a_meeting_twice_to_the_same_time_sends_one_update(pair):
+    program, match, junior, senior = pair
+    meeting = scheduled(match, junior, senior)
+    move = functools.partial(meeting_reschedule, meeting=meeting, by=junior, starts_at=soon(6), duration_minutes=90, location="Room 2")
+    move()
+    move()  # a double click: the meeting is already there
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.sequence) == (soon(6), 90, "Room 2", 1)
+    assert invitations_sent(meeting) == sorted([junior.pk, senior.pk] * 2)  # the booking, then one update
+    meeting_reschedule(meeting=meeting, by=senior, starts_at=soon(6), duration_minutes=60, location="Room 2")  # a real change
+    meeting.refresh_from_db()
+    assert meeting.sequence == 2 and len(invitations_sent(meeting)) == 6
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_moving_a_meeting_twice_at_once_sends_one_update(pair):
+    program, match, junior, senior = pair
+    meeting = scheduled(match, junior, senior)
+    move = functools.partial(meeting_reschedule, meeting=meeting, by=junior, starts_at=soon(6), duration_minutes=90)
+    outcomes = race(move, move)
+    assert all(outcome.ok for outcome in outcomes), [outcome.error for outcome in outcomes]
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.sequence) == (soon(6), 1)
+    assert invitations_sent(meeting) == sorted([junior.pk, senior.pk] * 2)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_new_calendar_link_asked_for_many_times_at_once_is_one_link(junior):
+    outcomes = race(*[functools.partial(calendar_feed_regenerate, user=junior) for _ in range(10)])
+    assert all(outcome.ok for outcome in outcomes), [outcome.error for outcome in outcomes]
+    feed = CalendarFeed.objects.get(user=junior)
+    assert feed.token in {outcome.value.token for outcome in outcomes}  # the last one asked for works, the others are gone
