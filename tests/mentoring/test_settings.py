@@ -100,7 +100,7 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     assert values["EAGER"] is False
     assert values["BROKER"] == "redis://cache.internal:6379/1"
     assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"  # up as long as the site is
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "notifications.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_SSL"]) == ("smtp.example.com", 465, True)
     assert values["EMAIL_HOST_PASSWORD"] == "p@ss"
     assert values["SIGNUP_EMAIL_DOMAINS"] == ["example.com", "corp.example"]
