@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 
 from mentoring.models import Level
 from notifications.models import Notification
-from programs.models import Invitation, Program, Topic, TopicCategory
-from programs.notifications import INVITATION
-from programs.services import invitations_send, topic_create
+from programs.models import Application, Invitation, Program, Topic, TopicCategory
+from programs.notifications import APPLICATION_DECIDED, INVITATION
+from programs.services import application_decide, invitations_send, topic_create
 from tests.mentoring.factories import UserFactory
-from tests.programs.factories import tech_program
+from tests.programs.factories import apply, tech_program
 from tests.races import needs_postgres, race
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -40,3 +40,16 @@ def test_the_same_new_topic_created_at_once_is_one_topic(hr):
     assert {message for error in errors for message in error.messages} == {"There is already a topic called “Prompt engineering”."}
     assert len(errors) == TIMES - 1
     assert Topic.objects.filter(name__iexact="prompt engineering").count() == 1
+
+
+def test_deciding_the_same_application_twice_at_once_tells_the_applicant_once(hr):
+    # Its dedupe key holds the decision's time: what keeps it to one mail is the application's lock
+    # and "the same decision again changes nothing".
+    program = tech_program(hr=hr, status=Program.Status.RECRUITING)
+    person = UserFactory(level=Level.JUNIOR)
+    application = apply(program, person)
+    accept = functools.partial(application_decide, application=application, decision="accepted", by=hr)
+    outcomes = race(accept, accept)
+    assert all(outcome.ok for outcome in outcomes), [outcome.error for outcome in outcomes]
+    assert Application.objects.get(pk=application.pk).status == Application.Status.ACCEPTED
+    assert Notification.objects.filter(kind=APPLICATION_DECIDED, recipient=person).count() == 1
