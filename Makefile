@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install clean
+.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(STAMP): requirements.txt | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian packages the browser tests need (Chromium and fonts). Installed only when missing and
+# when running as root (CI); elsewhere it says what to install and the browser tests skip.
+SYSTEM_PACKAGES := chromium fonts-liberation
+system-packages:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== installing $(SYSTEM_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "NOTE: no Chromium; browser tests will be skipped (sudo apt-get install -y $(SYSTEM_PACKAGES))"; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -36,7 +46,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests marked `bench` (the benchmark scripts, ~60 s each) are left out unless -m names them.
-test: install
+test: install system-packages
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: install

@@ -7,10 +7,12 @@ Personas (the healthchecks habit): `hr` (HR coordinator with an authenticator ap
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
 
 from mentoring.models import Level
@@ -101,7 +103,14 @@ def _topic_catalog_after_flush(request):
         importlib.import_module("programs.migrations.0002_topic_catalog").load(apps, None)
 
 
-def totp_code(secret: str) -> str:
+def totp_code(secret: str, *, margin: float = 5) -> str:
+    """The current TOTP code. With `margin`, waits for the next time step first when fewer than
+    `margin` seconds of this one are left, so a code typed into a browser is still valid when
+    the server checks it (allauth accepts the current step only)."""
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.05)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
 
