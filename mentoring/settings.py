@@ -413,6 +413,11 @@ if NOTIFICATION_MAX_ATTEMPTS < 1:
 NOTIFICATION_SEND_TIME_LIMIT = 30
 NOTIFICATION_LEASE_SECONDS = NOTIFICATION_SEND_TIME_LIMIT + 10
 NOTIFICATION_DISPATCH_SECONDS = 20
+# Rows are handed to the workers in batches that share one SMTP connection (a connection per
+# mail cost most of the time). A batch takes no new row after NOTIFICATION_BATCH_SECONDS and
+# hands the rest over again, well inside the task's time limit.
+NOTIFICATION_BATCH_SIZE = 25
+NOTIFICATION_BATCH_SECONDS = 15
 # Sent and skipped outbox rows are deleted this many days after they were written (a daily job:
 # notifications.services.outbox_purge). Failed and queued rows stay. Not under 30 days: reminders
 # look back that far (notifications.registry.COLLECTOR_LOOKBACK) and must still find their row.

@@ -21,13 +21,17 @@ logger = logging.getLogger(__name__)
 breaker = CircuitBreaker("broker", pause=settings.BROKER_PUBLISH_PAUSE)
 
 
-def publish(task: Any, ids: Sequence[int]) -> int:
-    """Send `task(pk)` for each id in order; return how many were handed over (a prefix of `ids`)."""
+def publish(task: Any, ids: Sequence[int], *, batch_size: int = 1) -> int:
+    """Send `task(batch)` for each run of `batch_size` ids in order (a list of ids per task, or
+    `task(pk)` with the default batch size of 1); return how many ids were handed over (a
+    prefix of `ids`)."""
     if not ids:
         return 0
     app = task.app
+    batches = [list(ids[start : start + batch_size]) for start in range(0, len(ids), batch_size)]
+    arguments = [(batch,) if batch_size > 1 else (batch[0],) for batch in batches]
     if app.conf.task_always_eager:  # no broker: the task runs here and now
-        return _run_eagerly(task, ids)
+        return _run_eagerly(task, arguments)
     if breaker.open:
         logger.info("broker paused after a failure, %s notification(s) stay queued", len(ids))
         return 0
@@ -37,22 +41,26 @@ def publish(task: Any, ids: Sequence[int]) -> int:
         with app.connection_for_write(
             transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
         ) as connection:
-            for pk in ids:
-                task.apply_async((pk,), connection=connection, retry=False)
-                count += 1
+            for args in arguments:
+                task.apply_async(args, connection=connection, retry=False)
+                count += _size(args)
     except Exception as exc:  # kombu/redis/socket errors: the broker is unreachable or hanging
         breaker.trip()
         logger.warning("broker unavailable, %s notification(s) stay queued (next try in %g s): %s", len(ids) - count, breaker.pause, exc)
     return count
 
 
-def _run_eagerly(task: Any, ids: Sequence[int]) -> int:
+def _size(args: tuple[Any]) -> int:
+    return len(args[0]) if isinstance(args[0], list) else 1
+
+
+def _run_eagerly(task: Any, arguments: Sequence[tuple[Any]]) -> int:
     count = 0
-    for pk in ids:
+    for args in arguments:
         try:
-            task.apply_async((pk,))
-        except Exception as exc:  # the row stays queued; the dispatcher tries again
-            logger.warning("notification %s could not be sent in-process, it stays queued: %s", pk, exc)
+            task.apply_async(args)
+        except Exception as exc:  # the rows stay queued; the dispatcher tries again
+            logger.warning("notification(s) %s could not be sent in-process, they stay queued: %s", args[0], exc)
             return count
-        count += 1
+        count += _size(args)
     return count

@@ -5,10 +5,11 @@
   commits, so a rolled-back change sends nothing.
 - `enqueue` hands row ids to Celery. If the broker is down it logs and returns: the
   web request succeeds, the rows stay queued, the next sweep sends them.
-- `notification_send` claims one row with a conditional UPDATE (only one worker wins),
-  renders the mail from ids at send time, sends, and records the result; failures are
-  retried with exponential backoff up to NOTIFICATION_MAX_ATTEMPTS, then marked failed
-  for HR to see and resend.
+- `notification_send` claims one row with a lease (a token every write-back names, so only
+  one sender wins and a late one overwrites nothing), renders the mail from ids at send
+  time, sends, and records the result; temporary failures are retried with exponential
+  backoff up to NOTIFICATION_MAX_ATTEMPTS, permanent ones fail at once, both for HR to see
+  and resend. `notifications_send` does that for a batch over one SMTP connection.
 - `outbox_purge` deletes sent and skipped rows after NOTIFICATION_RETENTION_DAYS (daily).
 """
 
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -106,9 +111,9 @@ def enqueue(ids: Iterable[int]) -> int:
     """Hand rows to Celery; return how many (the first ones of `ids`). On a broker outage the
     rest stay queued for the dispatcher, and the caller waits at most one short timeout."""
     from .broker import publish
-    from .tasks import send_notification
+    from .tasks import send_notifications
 
-    return publish(send_notification, list(ids))
+    return publish(send_notifications, list(ids), batch_size=settings.NOTIFICATION_BATCH_SIZE)
 
 
 def hand_over(ids: list[int]) -> int:
@@ -142,12 +147,18 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
+def clock() -> float:
+    """This process's monotonic clock (a name of its own, so tests can move it)."""
+    return time.monotonic()
+
+
 @dataclass(frozen=True)
 class Claim:
     """A sender's hold on one row: `held` matches the row only while the lease is ours."""
 
     pk: int
     token: uuid.UUID
+    at: float = field(default_factory=lambda: clock())  # when it was taken, by `clock`
 
     @property
     def held(self) -> QuerySet[Notification]:
@@ -158,16 +169,29 @@ def _lease(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
 
 
-def notification_claim(pk: int) -> Claim | None:
-    """Take the row for sending: a queued row that is due, or one whose sender's lease ran out.
-    One conditional UPDATE, so of any number of senders exactly one wins."""
+def _claim_rows(pks: Sequence[int]) -> list[tuple[Claim, Notification]]:
+    """Take the rows of `pks` that are free for sending — queued and due, or held by a sender
+    whose lease ran out — with one conditional UPDATE, so of any number of senders exactly one
+    wins each row; then read them (with their recipients) in one query. In the order of `pks`."""
+    if not pks:
+        return []
     now = timezone.now()
     claimable = Q(status=S.QUEUED, next_attempt_at__lte=now) | Q(status=S.SENDING, lease_until__lt=now)
     token = uuid.uuid4()
-    won = Notification.objects.filter(claimable, pk=pk).update(
+    won = Notification.objects.filter(claimable, pk__in=pks).update(
         status=S.SENDING, claim_token=token, lease_until=_lease(now), claimed_at=now, attempts=F("attempts") + 1
     )
-    return Claim(pk=pk, token=token) if won else None
+    if not won:
+        return []
+    taken_at = clock()
+    rows = {row.pk: row for row in Notification.objects.select_related("recipient").filter(pk__in=pks, claim_token=token)}
+    return [(Claim(pk=pk, token=token, at=taken_at), rows[pk]) for pk in dict.fromkeys(pks) if pk in rows]
+
+
+def notification_claim(pk: int) -> Claim | None:
+    """Take one row for sending (see `_claim_rows`); None when another sender has it or it is not due."""
+    claimed = _claim_rows([pk])
+    return claimed[0][0] if claimed else None
 
 
 def _release(claim: Claim, **fields: Any) -> bool:
@@ -178,35 +202,102 @@ def _release(claim: Claim, **fields: Any) -> bool:
     return bool(written)
 
 
-def notification_send(pk: int) -> str:
+def notification_send(pk: int, *, connection: BaseEmailBackend | None = None) -> str:
     """Send one row at most once per claim, and record what happened. Returns its new status.
 
     Exactly once, but for one window: when the server accepted the mail (its "250 OK") and
     this process died before the row was marked sent, the next sender sends it again after
     the lease. That copy carries the same Message-ID, so mail clients show it once.
+
+    `connection`: an e-mail backend to send through and keep open (a batch shares one SMTP
+    connection); without it the mail opens and closes its own.
     """
-    claim = notification_claim(pk)
-    if claim is None:
+    claimed = _claim_rows([pk])
+    if not claimed:
         return "not-claimed"  # sent already, not due yet, or another sender holds it
-    notification = Notification.objects.select_related("recipient").get(pk=pk)
+    return _send_claimed(*claimed[0], connection)[0]
+
+
+def _send_claimed(claim: Claim, notification: Notification, connection: BaseEmailBackend | None) -> tuple[str, bool]:
+    """(the row's new status, whether sending raised: the connection may be unusable)."""
     try:
         message = render(notification)
     except Exception as exc:  # a builder's bug or a lost template: retry like a temporary failure
-        return _failed(claim, notification, Failure(Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}"))
+        return _failed(claim, notification, Failure(Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}")), False
     if message is None:
         _release(claim, status=S.SKIPPED)
-        return S.SKIPPED
-    # Last look before the point of no return: renew the lease, or stop if it was taken.
-    if not claim.held.filter(lease_until__gt=timezone.now()).update(lease_until=_lease(timezone.now())):
-        logger.warning("notification %s: lease lost before sending; not sent by this worker", pk)
-        return "lease-lost"
+        return S.SKIPPED, False
+    # Last look before the point of no return. A claim younger than the lease minus the send
+    # time limit still covers any send the time limit allows; an older one is renewed first,
+    # or, when it was taken over meanwhile, this sender stops.
+    old_claim = clock() - claim.at > settings.NOTIFICATION_LEASE_SECONDS - settings.NOTIFICATION_SEND_TIME_LIMIT
+    if old_claim and not claim.held.filter(lease_until__gt=timezone.now()).update(lease_until=_lease(timezone.now())):
+        logger.warning("notification %s: lease lost before sending; not sent by this worker", claim.pk)
+        return "lease-lost", False
     try:
+        if connection is not None:
+            connection.open()  # no-op while open; connecting is part of sending (its errors too)
+            message.connection = connection
         message.send()
     except Exception as exc:
-        return _failed(claim, notification, classify(exc))
+        return _failed(claim, notification, classify(exc)), True
     if not _release(claim, status=S.SENT, sent_at=timezone.now(), last_error=""):
-        logger.error("notification %s was sent after its lease ran out: a second copy may follow (same Message-ID)", pk)
-    return S.SENT
+        logger.error("notification %s was sent after its lease ran out: a second copy may follow (same Message-ID)", claim.pk)
+    return S.SENT, False
+
+
+def notifications_send(pks: Sequence[int], *, budget: float | None = None) -> Counter[str]:
+    """Send a batch of rows over one mail-server connection; return how many ended how.
+
+    The batch is claimed at once (one UPDATE, one SELECT); then each row is checked, sent and
+    recorded on its own exactly as `notification_send` does, only the connection is shared (a
+    new one per mail cost most of the time). After a failed send the connection is dropped
+    and the next row opens a fresh one. A batch stops after `budget` seconds
+    (NOTIFICATION_BATCH_SECONDS): the rows it did not reach are released and handed over
+    again, so the task ends well inside its time limit, and so inside every lease it took.
+    """
+    budget = settings.NOTIFICATION_BATCH_SECONDS if budget is None else budget
+    started = clock()
+    claimed = _claim_rows(pks)
+    outcomes: Counter[str] = Counter()
+    if len(claimed) < len(set(pks)):
+        outcomes["not-claimed"] = len(set(pks)) - len(claimed)
+    connection: BaseEmailBackend | None = None
+    try:
+        for index, (claim, notification) in enumerate(claimed):
+            if clock() - started > budget:
+                rest = [c for c, _row in claimed[index:]]
+                _unclaim(rest)
+                logger.info("batch over its %g s budget: %s notification(s) handed over again", budget, len(rest))
+                hand_over([c.pk for c in rest])
+                outcomes["handed-over"] += len(rest)
+                break
+            if connection is None:
+                connection = get_connection()
+            status, broken = _send_claimed(claim, notification, connection)
+            outcomes[status] += 1
+            if broken:
+                _close_quietly(connection)
+                connection = None
+    finally:
+        if connection is not None:
+            _close_quietly(connection)
+    return outcomes
+
+
+def _unclaim(claims: Sequence[Claim]) -> None:
+    """Give back rows this sender claimed and never tried: queued again, the attempt not counted."""
+    if claims:
+        Notification.objects.filter(pk__in=[c.pk for c in claims], claim_token=claims[0].token).update(
+            status=S.QUEUED, claim_token=None, lease_until=None, attempts=F("attempts") - 1
+        )
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    try:
+        connection.close()
+    except Exception as exc:  # a connection that already failed may fail to say goodbye too
+        logger.info("closing the mail connection failed: %s", exc)
 
 
 def _failed(claim: Claim, notification: Notification, failure: Failure) -> str:

@@ -71,7 +71,7 @@ class EmailBackend(DjangoSMTPBackend):
             self.connection.data_sent = False
         try:
             return bool(super()._send(email_message))  # type: ignore[misc]  # Django's helper, not in the stubs
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # socket and SMTP errors, also Celery's soft time limit mid-conversation
             answered = isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
             if getattr(self.connection, "data_sent", False) and not answered:
                 raise PossiblyDelivered(f"{type(exc).__name__}: {exc}") from exc

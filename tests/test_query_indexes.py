@@ -35,9 +35,9 @@ QUERIES = [
         id="notifications.services.dispatch_due: due rows",
     ),
     pytest.param(
-        "notification_sending_claimed",
-        lambda: Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=NOW),
-        id="notifications.services.dispatch_due: stuck rows",
+        "notification_sending_lease",
+        lambda: Notification.objects.filter(status=Notification.Status.SENDING, lease_until__lt=NOW),
+        id="notifications.services.dispatch_due: expired leases",
     ),
     pytest.param(
         "meeting_upcoming_recent",

@@ -18,6 +18,9 @@ class Behaviour:
     # Seconds to hold back the answer to RCPT, one entry per connection in order (then none):
     # plays a server that hangs while a worker waits on it.
     rcpt_delays: list[float] = field(default_factory=list)
+    # Replies to RCPT in order, one per recipient (then rcpt_reply): e.g. ["451 4.3.0 Try later"].
+    rcpt_replies: list[str] = field(default_factory=list)
+    connections: int = 0  # SMTP conversations the server has had
     received: list[bytes] = field(default_factory=list)
     rcpt_seen: threading.Event = field(default_factory=threading.Event)
 
@@ -29,6 +32,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         behaviour: Behaviour = self.server.behaviour  # type: ignore[attr-defined]
+        behaviour.connections += 1
         self.reply("220 sink ESMTP")
         while True:
             line = self.rfile.readline()
@@ -44,7 +48,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 if behaviour.rcpt_delays:
                     time.sleep(behaviour.rcpt_delays.pop(0))
                 try:
-                    self.reply(behaviour.rcpt_reply)
+                    self.reply(behaviour.rcpt_replies.pop(0) if behaviour.rcpt_replies else behaviour.rcpt_reply)
                 except OSError:
                     return
             elif command == "DATA":
