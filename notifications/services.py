@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -56,49 +56,99 @@ class Message:
 
 
 def _disabled(user_ids: Iterable[int]) -> dict[int, set[str]]:
-    return {
-        user_id: set(kinds)
-        for user_id, kinds in EmailPreference.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "disabled_kinds")
-    }
+    """Kinds each recipient switched off. For a large batch (a sweep) every non-empty preference
+    is read, which is one small query, instead of a list of thousands of ids."""
+    ids = set(user_ids)
+    preferences = EmailPreference.objects.exclude(disabled_kinds=[])
+    if len(ids) <= 900:
+        preferences = preferences.filter(user_id__in=ids)
+    return {user_id: set(kinds) for user_id, kinds in preferences.values_list("user_id", "disabled_kinds") if user_id in ids}
+
+
+# Columns a Message fills; every other column of a new row takes its model default.
+_MESSAGE_COLUMNS = ("recipient_id", "kind", "dedupe_key", "context", "program_id")
 
 
 def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = True) -> list[int]:
     """Write outbox rows in bulk (a fixed number of queries per batch); return the new ids.
 
-    Optional kinds the recipient switched off are not written at all.
+    A message whose dedupe key is already in the outbox is not written again (also when a
+    concurrent sweep writes it at the same moment). Optional kinds the recipient switched off
+    are not written at all.
     """
     messages = list(messages)
     if not messages:
         return []
     disabled = _disabled(m.recipient_id for m in messages)
     essential = registry.essential_keys()
-    wanted = [m for m in messages if m.kind in essential or m.kind not in disabled.get(m.recipient_id, set())]
-    keys = [m.dedupe_key for m in wanted]
+    wanted: dict[str, Message] = {}
+    for message in messages:
+        if message.kind in essential or message.kind not in disabled.get(message.recipient_id, set()):
+            wanted.setdefault(message.dedupe_key, message)
+    insert = _insert_returning_new if connection.vendor == "postgresql" else _insert_new
+    ids = insert(list(wanted.values()))
+    if enqueue_after_commit and ids:
+        transaction.on_commit(lambda: hand_over(ids))
+    return ids
+
+
+def _insert_new(messages: list[Message]) -> list[int]:
+    """Any database: skip the keys already written, insert the rest, read back their ids."""
+    keys = [m.dedupe_key for m in messages]
     existing: set[str] = set()
     for start in range(0, len(keys), 900):
         existing.update(Notification.objects.filter(dedupe_key__in=keys[start : start + 900]).values_list("dedupe_key", flat=True))
-    fresh, seen = [], set()
-    for message in wanted:
-        if message.dedupe_key in existing or message.dedupe_key in seen:
-            continue
-        seen.add(message.dedupe_key)
-        fresh.append(
-            Notification(
-                recipient_id=message.recipient_id,
-                kind=message.kind,
-                dedupe_key=message.dedupe_key,
-                context=message.context,
-                program_id=message.program_id,
-            )
-        )
+    fresh = [
+        Notification(recipient_id=m.recipient_id, kind=m.kind, dedupe_key=m.dedupe_key, context=m.context, program_id=m.program_id)
+        for m in messages
+        if m.dedupe_key not in existing
+    ]
     # ignore_conflicts: a concurrent sweep may have written the same key a moment ago.
     Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     new_keys = [n.dedupe_key for n in fresh]
     ids: list[int] = []
     for start in range(0, len(new_keys), 900):
         ids += list(Notification.objects.filter(dedupe_key__in=new_keys[start : start + 900], status=S.QUEUED).values_list("pk", flat=True))
-    if enqueue_after_commit and ids:
-        transaction.on_commit(lambda: hand_over(ids))
+    return ids
+
+
+def _insert_returning_new(messages: list[Message]) -> list[int]:
+    """PostgreSQL: one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING id
+    per 5,000 messages. A column per field as one array parameter, instead of a parameter per
+    field per row (10,000 reminders took 1.6 s with bulk_create and the key checks around it),
+    and the database itself tells which keys were new."""
+    template = Notification()  # every other column: its model default, the same for all rows
+    fields = {f.attname: f for f in Notification._meta.concrete_fields if not f.primary_key}
+    constant = [name for name in fields if name not in _MESSAGE_COLUMNS]
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in (*constant, *_MESSAGE_COLUMNS))
+    selected = ", ".join(
+        [f"%s::{fields[name].db_type(connection)}" for name in constant] + [f"v.{connection.ops.quote_name(n)}" for n in _MESSAGE_COLUMNS]
+    )
+    arrays = ", ".join(f"%s::{fields[name].db_type(connection)}[]" for name in _MESSAGE_COLUMNS)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    key_column = connection.ops.quote_name(fields["dedupe_key"].column)
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {selected} FROM unnest({arrays}) AS v({', '.join(_MESSAGE_COLUMNS)}) "
+        f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {connection.ops.quote_name(Notification._meta.pk.column)}"
+    )
+    defaults = [fields[name].get_db_prep_save(getattr(template, name), connection) for name in constant]
+    context_field = fields["context"]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(messages), 5000):
+            chunk = messages[start : start + 5000]
+            cursor.execute(
+                sql,
+                [
+                    *defaults,
+                    [m.recipient_id for m in chunk],
+                    [m.kind for m in chunk],
+                    [m.dedupe_key for m in chunk],
+                    [context_field.get_db_prep_save(m.context, connection) for m in chunk],
+                    [m.program_id for m in chunk],
+                ],
+            )
+            ids += [row[0] for row in cursor.fetchall()]
     return ids
 
 

@@ -5,8 +5,9 @@ the outbox from `SessionsConfig.ready()`."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Match, MatchMember
@@ -58,28 +59,37 @@ def _meeting(notification):
     return {"meeting": meeting, "program": meeting.program, "people": people, "url": absolute_url(meeting.get_absolute_url())}, attachments
 
 
+def _members_by_pair(match_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each pair's members as (user id, time zone): plain values, read in batches (a sweep over a
+    thousand pairs must not build a model instance per person)."""
+    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    ids = sorted(set(match_ids))
+    for start in range(0, len(ids), 900):
+        rows = MatchMember.objects.filter(match_id__in=ids[start : start + 900]).order_by("match_id", "pk")
+        for match_id, user_id, tz_name in rows.values_list("match_id", "user_id", "user__timezone"):
+            members[match_id].append((user_id, tz_name))
+    return members
+
+
 def meeting_reminders(now: datetime.datetime) -> list[Message]:
     """24 hours and 1 hour before each scheduled meeting, to everyone in it (paused pairs rest)."""
     from .models import Meeting
     from .selectors import participants_of
 
-    upcoming = (
-        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=24))
-        .exclude(match__in=pairs_on_hold())
-        .select_related("match")
-        .prefetch_related(Prefetch("match__members", queryset=MatchMember.objects.select_related("user")))
-    )
+    upcoming = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=24)
+    ).exclude(match__in=pairs_on_hold())
+    rows = list(upcoming.values_list("pk", "sequence", "program_id", "starts_at", "match_id"))
+    members = _members_by_pair(match_id for *_rest, match_id in rows if match_id is not None)
     messages = []
-    for meeting in upcoming:
-        people = [m.user for m in meeting.match.members.all()] if meeting.match is not None else participants_of(meeting=meeting)
-        assert meeting.starts_at is not None  # filtered on it
-        kind = MEETING_SOON if meeting.starts_at <= now + datetime.timedelta(hours=1) else MEETING_REMINDER
-        for person in people:
-            messages.append(
-                Message(
-                    person.pk, kind, f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id
-                )
-            )
+    for pk, sequence, program_id, starts_at, match_id in rows:
+        if match_id is not None:
+            people = [user_id for user_id, _tz in members[match_id]]
+        else:  # a program-wide group session (a handful per program): everyone in a confirmed pair
+            people = [person.pk for person in participants_of(meeting=Meeting(pk=pk, program_id=program_id))]
+        assert starts_at is not None  # filtered on it
+        kind = MEETING_SOON if starts_at <= now + datetime.timedelta(hours=1) else MEETING_REMINDER
+        messages += [Message(user_id, kind, f"{kind}:{pk}:{sequence}:{user_id}", {"meeting_id": pk}, program_id) for user_id in people]
     return messages
 
 
@@ -93,26 +103,20 @@ def log_reminders(now: datetime.datetime) -> list[Message]:
         )
         .exclude(match=None)
         .exclude(match__in=pairs_on_hold())
-        .prefetch_related(
-            Prefetch("match__members", queryset=MatchMember.objects.select_related("user")),
-            Prefetch("logs", queryset=SessionLog.objects.only("meeting_id", "author_id")),
-        )
     )
+    rows = list(recent.values_list("pk", "program_id", "starts_at", "duration_minutes", "match_id"))
+    members = _members_by_pair(match_id for *_rest, match_id in rows)
+    logged = set(SessionLog.objects.filter(meeting__in=recent).values_list("meeting_id", "author_id"))
     messages = []
-    for meeting in recent:
-        logged = {log.author_id for log in meeting.logs.all()}
-        assert meeting.match is not None and meeting.ends_at is not None  # pairs' meetings that started
-        for member in meeting.match.members.all():
-            person = member.user
-            if person.pk in logged:
+    for pk, program_id, starts_at, duration_minutes, match_id in rows:
+        assert starts_at is not None  # filtered on it
+        ends_at = starts_at + datetime.timedelta(minutes=duration_minutes or 0)
+        for user_id, tz_name in members[match_id]:
+            if (pk, user_id) in logged:
                 continue
-            local_now, local_end = local_time(now, person.timezone), local_time(meeting.ends_at, person.timezone)
+            local_now, local_end = local_time(now, tz_name), local_time(ends_at, tz_name)
             if local_end.date() < local_now.date() and local_now.hour >= LOG_REMINDER_HOUR:
-                messages.append(
-                    Message(
-                        person.pk, LOG_REMINDER, f"log-reminder:{meeting.pk}:{person.pk}", {"meeting_id": meeting.pk}, meeting.program_id
-                    )
-                )
+                messages.append(Message(user_id, LOG_REMINDER, f"log-reminder:{pk}:{user_id}", {"meeting_id": pk}, program_id))
     return messages
 
 
