@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python -m pytest -n 2 -m bench $(PYTEST_ARGS)
 	$(BIN)/python -m matching.bench
 	$(BIN)/python -m portal.bench_sweep
+	$(BIN)/python -m portal.bench_scale --sqlite-if-no-postgres
 
 # `make lint` checks formatting (ruff format --check) and types (mypy, strict on services,
 # selectors and the matching engine); CHECK_FORMAT=0 / CHECK_TYPES=0 skip them for a quick run.
