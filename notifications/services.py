@@ -234,7 +234,8 @@ def _claim_rows(pks: Sequence[int]) -> list[tuple[Claim, Notification]]:
     if not won:
         return []
     taken_at = clock()
-    rows = {row.pk: row for row in Notification.objects.select_related("recipient").filter(pk__in=pks, claim_token=token)}
+    claimed = Notification.objects.select_related("recipient", "program").filter(pk__in=pks, claim_token=token)
+    rows = {row.pk: row for row in claimed}
     return [(Claim(pk=pk, token=token, at=taken_at), rows[pk]) for pk in dict.fromkeys(pks) if pk in rows]
 
 

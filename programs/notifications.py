@@ -53,7 +53,10 @@ def _application(notification):
 def _phase(notification):
     from .models import Program
 
-    program = Program.objects.filter(pk=notification.context.get("program_id")).first()
+    program_id = notification.context.get("program_id")
+    # The sender reads the row's program with it; an older row may name it only in its context.
+    program = notification.program if program_id and notification.program_id == program_id else None
+    program = program or Program.objects.filter(pk=program_id).first()
     if program is None or program.status != notification.context.get("status"):
         return None  # the program has moved on since: this news is old
     return {

@@ -16,6 +16,7 @@ from notifications import services
 from notifications.models import Notification
 from notifications.services import hand_over, notifications_send
 from notifications.tasks import send_notifications
+from tests.budgets import measure
 from tests.notifications.conftest import news_row
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,14 @@ def test_the_soft_time_limit_after_the_data_went_out_means_possibly_delivered(pa
     row = Notification.objects.get(pk=pk)
     assert row.status == "uncertain" and "SoftTimeLimitExceeded" in row.last_error
     assert len(sink.messages) == 1
+
+
+def test_a_batch_costs_two_queries_and_one_write_per_mail(pair, smtp):
+    """Claim and read the batch (2 queries), then per mail only its outcome: the one write that
+    must follow the server's "250 OK" at once. The news mail's program comes with the row."""
+    program, match, junior, senior = pair
+    smtp()
+    pks = rows(program, junior, 10)
+    cost = measure(lambda: notifications_send(pks), warm=False)
+    assert cost.result == {"sent": 10}
+    assert cost.count == 2 + 10, "\n".join(cost.queries)
