@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -84,6 +85,46 @@ class RowChange:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+class DirectoryEntry(NamedTuple):
+    """A person in the directory as the import compares and writes them: read as plain values,
+    one query for the whole directory, instead of one model instance per row of the file."""
+
+    pk: int
+    email: str
+    first_name: str
+    last_name: str
+    title: str
+    department: str  # "" for none
+    level: int
+    manager_email: str  # "" for none
+    timezone: str
+    language: str
+    is_superuser: bool
+
+
+def directory_entries() -> dict[str, DirectoryEntry]:
+    """Everyone in the directory by lower-cased e-mail address."""
+    people = User.objects.order_by().values_list(
+        "pk",
+        "email",
+        "first_name",
+        "last_name",
+        "title",
+        "department__name",
+        "level",
+        "manager__email",
+        "timezone",
+        "language",
+        "is_superuser",
+    )
+    return {
+        email.lower(): DirectoryEntry(
+            pk, email, first, last, title, department or "", level, (manager or "").lower(), zone, language, superuser
+        )
+        for pk, email, first, last, title, department, level, manager, zone, language, superuser in people.iterator(chunk_size=5000)
+    }
+
+
 @dataclass
 class ImportPlan:
     rows: list[PersonRow] = field(default_factory=list)
@@ -91,6 +132,7 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
+    directory: dict[str, DirectoryEntry] = field(default_factory=dict)  # what the plan was checked against
 
     @property
     def is_valid(self) -> bool:
@@ -165,9 +207,13 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
     known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
     ignored = [name for name in header if name and name not in known]
     language_codes = {code for code, _label in _languages()}
+    # A file spells its levels a handful of ways; reading one (labels are translated) costs more
+    # than the rest of its row, so each spelling is read once per file.
+    levels: dict[str, Level | None] = {}
 
     rows: list[PersonRow] = []
     first_row_of_email: dict[str, int] = {}
+    valid_addresses: set[str] = set()
     try:
         for row_number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
@@ -202,13 +248,16 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
                         )
                     else:
                         first_row_of_email[email] = row_number
+                    valid_addresses.add(email)
 
             for column in ("first_name", "last_name"):
                 if not record.get(column):
                     row_errors.append(RowError(row_number, column, _("is missing.")))
 
             level_text = record.get("level", "")
-            level = Level.from_text(level_text)
+            if level_text not in levels:
+                levels[level_text] = Level.from_text(level_text)
+            level = levels[level_text]
             if level is None:
                 allowed = ", ".join(level.slug for level in Level)
                 if level_text:
@@ -219,19 +268,25 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[RowError], list[s
 
             manager_email = record.get("manager_email", "").lower()
             if manager_email and "manager_email" not in too_long:
-                try:
-                    validate_email(manager_email)
-                except ValidationError:
-                    row_errors.append(
-                        RowError(row_number, "manager_email", _("“%(value)s” is not a valid e-mail address.") % {"value": manager_email})
-                    )
+                # Managers have many reports: an address already found valid is not checked again.
+                if manager_email not in valid_addresses:
+                    try:
+                        validate_email(manager_email)
+                    except ValidationError:
+                        row_errors.append(
+                            RowError(
+                                row_number, "manager_email", _("“%(value)s” is not a valid e-mail address.") % {"value": manager_email}
+                            )
+                        )
+                    else:
+                        valid_addresses.add(manager_email)
                 if manager_email == email:
                     row_errors.append(RowError(row_number, "manager_email", _("a person cannot be their own manager.")))
 
             timezone_name = record.get("timezone") if "timezone" in header else None
             if timezone_name and "timezone" not in too_long:
                 try:
-                    validate_timezone(timezone_name)
+                    validate_timezone(timezone_name)  # the names are read once per process
                 except ValidationError as exc:
                     row_errors.append(RowError(row_number, "timezone", " ".join(exc.messages)))
             language = (record.get("language") or "").lower() if "language" in header else None
@@ -275,30 +330,44 @@ def _languages() -> list[tuple[str, Any]]:
     return list(settings.LANGUAGES)
 
 
-def _manager_cycles(rows: list[PersonRow], directory_managers: dict[str, str | None]) -> list[RowError]:
+def manager_cycles(manager_of: Mapping[str, str | None], starts: Iterable[str]) -> list[list[str]]:
+    """Every reporting cycle reachable from `starts`, each once, in the order it is reached.
+
+    `manager_of` maps a person to their manager (None or absent: nobody). A walk up the chain
+    stops where an earlier walk already went, so each person is looked up once however long
+    the chains are: linear in the number of people, and a loop rather than recursion, so a
+    100,000-deep chain is as safe as a flat one.
+    """
+    done: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in starts:
+        if start in done:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in done and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
+            current = manager_of.get(current)
+        if current is not None and current in on_path:
+            cycles.append(path[on_path[current] :])
+        done.update(path)
+    return cycles
+
+
+def _manager_cycles(rows: list[PersonRow], directory_managers: Mapping[str, str | None]) -> list[RowError]:
     """Row errors for every manager cycle the file would create, each reported once."""
     managers = dict(directory_managers)
     for person in rows:
         managers[person.email] = person.manager_email or None
     row_of = {person.email: person.row for person in rows}
-    reported: set[frozenset[str]] = set()
     errors = []
-    for person in rows:
-        path: list[str] = []
-        position: dict[str, int] = {}
-        current: str | None = person.email
-        while current is not None and current not in position:
-            position[current] = len(path)
-            path.append(current)
-            current = managers.get(current)
-        if current is None:
-            continue
-        cycle = path[position[current] :]
-        key = frozenset(cycle)
-        if key in reported or person.email not in key:
-            continue
-        reported.add(key)
-        first = min(cycle, key=lambda email: row_of.get(email, 10**9))
+    for cycle in manager_cycles(managers, (person.email for person in rows)):
+        file_people = [email for email in cycle if email in row_of]
+        if not file_people:
+            continue  # a cycle already in the directory, which this file does not make
+        first = min(file_people, key=row_of.__getitem__)
         start = cycle.index(first)
         ordered = cycle[start:] + cycle[:start] + [first]
         errors.append(
@@ -311,22 +380,27 @@ def _manager_cycles(rows: list[PersonRow], directory_managers: dict[str, str | N
     return errors
 
 
+def _error_order(error: RowError) -> tuple[int, int]:
+    return (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99)
+
+
 def plan_people_import(text: str) -> ImportPlan:
-    """Work out what importing `text` would do, without writing anything."""
+    """Work out what importing `text` would do, without writing anything.
+
+    Reads the directory in two queries (people, departments) whatever the size of the file,
+    and does work linear in the file and the directory.
+    """
     rows, errors, ignored = parse_people_csv(text)
     plan = ImportPlan(rows=rows, errors=errors, ignored_columns=ignored)
     if not rows:
         return plan
 
     file_emails = {person.email for person in rows}
-    existing = {user.email.lower(): user for user in User.objects.filter(email__in=file_emails).select_related("department", "manager")}
-    directory_managers = {
-        email.lower(): (manager_email.lower() if manager_email else None)
-        for email, manager_email in User.objects.values_list("email", "manager__email")
-    }
+    directory = plan.directory = directory_entries()
+    directory_managers = {email: entry.manager_email or None for email, entry in directory.items()}
 
     for person in rows:
-        if person.manager_email and person.manager_email not in file_emails and person.manager_email not in directory_managers:
+        if person.manager_email and person.manager_email not in file_emails and person.manager_email not in directory:
             plan.errors.append(
                 RowError(
                     person.row,
@@ -335,7 +409,6 @@ def plan_people_import(text: str) -> ImportPlan:
                 )
             )
     plan.errors.extend(_manager_cycles(rows, directory_managers))
-    plan.errors.sort(key=lambda error: (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99))
 
     departments = {name.lower() for name in Department.objects.values_list("name", flat=True)}
     seen_new: set[str] = set()
@@ -346,8 +419,8 @@ def plan_people_import(text: str) -> ImportPlan:
 
     for person in rows:
         name = f"{person.first_name} {person.last_name}"
-        user = existing.get(person.email)
-        if user is None:
+        entry = directory.get(person.email)
+        if entry is None:
             details = [
                 (column, "", value)
                 for column, value in (
@@ -360,21 +433,21 @@ def plan_people_import(text: str) -> ImportPlan:
             ]
             plan.changes.append(RowChange(person.row, person.email, name, "create", details))
             continue
-        changes = person_changes(user, person)
-        if changes and user.is_superuser:
+        changes = person_changes(entry, person)
+        if changes and entry.is_superuser:
             # An administrator's entry is theirs to keep: HR's admin refuses it too.
             plan.errors.append(
                 RowError(
                     person.row, "email", _("belongs to an administrator, whose entry only an administrator changes (in Django admin).")
                 )
             )
-            plan.errors.sort(key=lambda error: (error.row or 0, COLUMNS.index(error.column) if error.column in COLUMNS else 99))
         plan.changes.append(RowChange(person.row, person.email, name, "update" if changes else "unchanged", changes))
+    plan.errors.sort(key=_error_order)
     return plan
 
 
-def person_changes(user: User, person: PersonRow) -> list[tuple[str, str, str]]:
-    """(column, old, new) for every value the row would change on `user`."""
+def person_changes(entry: DirectoryEntry, person: PersonRow) -> list[tuple[str, str, str]]:
+    """(column, old, new) for every value the row would change on the directory's `entry`."""
     changes: list[tuple[str, str, str]] = []
 
     def compare(column: str, old: str, new: str, *, case_sensitive: bool = True) -> None:
@@ -382,14 +455,14 @@ def person_changes(user: User, person: PersonRow) -> list[tuple[str, str, str]]:
         if not same:
             changes.append((column, old, new))
 
-    compare("first_name", user.first_name, person.first_name)
-    compare("last_name", user.last_name, person.last_name)
-    compare("title", user.title, person.title)
-    compare("department", user.department.name if user.department else "", person.department, case_sensitive=False)
-    compare("level", Level(user.level).slug, Level(person.level).slug if person.level is not None else "")
-    compare("manager_email", user.manager.email.lower() if user.manager else "", person.manager_email)
+    compare("first_name", entry.first_name, person.first_name)
+    compare("last_name", entry.last_name, person.last_name)
+    compare("title", entry.title, person.title)
+    compare("department", entry.department, person.department, case_sensitive=False)
+    compare("level", Level(entry.level).slug, Level(person.level).slug if person.level is not None else "")
+    compare("manager_email", entry.manager_email, person.manager_email)
     if person.timezone is not None:
-        compare("timezone", user.timezone, person.timezone)
+        compare("timezone", entry.timezone, person.timezone)
     if person.language is not None:
-        compare("language", user.language, person.language)
+        compare("language", entry.language, person.language)
     return changes

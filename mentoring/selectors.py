@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import HR_GROUP_NAME, PeopleImport, User
+from .models import HR_GROUP_NAME, PeopleImport, PeopleImportLine, User
 from .reporting import ReportingTree
 
 
@@ -55,8 +59,56 @@ def people_for_export() -> QuerySet[User]:
     return User.objects.select_related("department", "manager").order_by("email")
 
 
+# What a page about an import never shows: the file itself (up to PEOPLE_IMPORT_MAX_BYTES).
+PEOPLE_IMPORT_BULK = ("content",)
+PEOPLE_IMPORT_PAGE_SIZE = 50
+
+
 def recent_people_imports(*, limit: int = 10) -> QuerySet[PeopleImport]:
-    return PeopleImport.objects.select_related("uploaded_by")[:limit]
+    return PeopleImport.objects.select_related("uploaded_by").defer(*PEOPLE_IMPORT_BULK)[:limit]
+
+
+def people_import_for_page(*, pk: int) -> PeopleImport:
+    """An import for its preview page, without its file. Raises PeopleImport.DoesNotExist."""
+    return PeopleImport.objects.select_related("uploaded_by", "applied_by").defer(*PEOPLE_IMPORT_BULK).get(pk=pk)
+
+
+class _StoredLines(Sequence[PeopleImportLine]):
+    """One section of an import's stored check, as a Paginator's list: its length is stored on
+    the import and a page is a range of positions (an index range scan), so the last page of a
+    100,000-row file costs what the first page of a 10-row file costs."""
+
+    def __init__(self, people_import: PeopleImport, section: str, total: int) -> None:
+        self.people_import, self.section, self.total = people_import, section, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> PeopleImportLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PeopleImportLine]: ...
+
+    def __getitem__(self, index: int | slice) -> PeopleImportLine | list[PeopleImportLine]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.total
+        return list(
+            PeopleImportLine.objects.filter(
+                people_import=self.people_import, section=self.section, position__gte=start, position__lt=stop
+            ).order_by("position")
+        )
+
+
+def people_import_lines(*, people_import: PeopleImport, page_number: str | int | None) -> Page:
+    """The page of the import's check to show: its errors when it has any, else its changes."""
+    Section = PeopleImportLine.Section
+    if people_import.error_count:
+        lines = _StoredLines(people_import, Section.ERROR, people_import.error_count)
+    else:
+        lines = _StoredLines(people_import, Section.CHANGE, people_import.created_count + people_import.updated_count)
+    return Paginator(lines, PEOPLE_IMPORT_PAGE_SIZE).get_page(page_number)
 
 
 def profile_for(*, user: User) -> User:

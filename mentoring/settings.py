@@ -334,8 +334,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls the error colour "danger"
 
-# Upper bound on an uploaded people file; a directory of 50,000 people is ~5 MB.
-PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Upper bound on an uploaded people file; a directory of 100,000 people is 10–20 MB.
+PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PEOPLE_IMPORT_MAX_BYTES + 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,10 +18,8 @@ from .access import hr_required
 from .forms import DirectoryFilterForm, PeopleImportForm, ProfileForm
 from .health import health_report
 from .models import PeopleImport
-from .people_import import decode_upload, plan_people_import
+from .people_import import decode_upload
 from .web import AuthenticatedRequest, csv_response, flash_errors
-
-PREVIEW_ROW_LIMIT = 500
 
 
 @login_required
@@ -90,14 +90,30 @@ def people_import(request: AuthenticatedRequest) -> HttpResponse:
 @hr_required
 @require_http_methods(["GET", "POST"])
 def people_import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(PeopleImport.objects.select_related("uploaded_by", "applied_by"), pk=pk)
+    try:
+        record = selectors.people_import_for_page(pk=pk)
+    except PeopleImport.DoesNotExist as exc:
+        raise Http404 from exc
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "discard":
+            if action == "discard":
                 services.people_import_discard(people_import=record)
                 messages.info(request, _("The import was discarded; nothing changed."))
                 return redirect("mentoring:people_import")
+            if action == "check":
+                services.people_import_check(people_import=record)
+                messages.info(request, _("The file was checked again against the directory as it is now."))
+                return redirect(record)
             result = services.people_import_confirm(people_import=record, confirmed_by=request.user)
+        except services.PeopleImportRejected:
+            # The directory changed since the file was checked. Keep what a check finds now, so
+            # the page lists every problem rather than the first few in a message.
+            _check_quietly(record)
+            messages.error(
+                request, _("The directory has changed since this file was checked and the file no longer fits it. Nothing was changed.")
+            )
+            return redirect(record)
         except ValidationError as exc:
             flash_errors(request, exc, limit=20)
             return redirect(record)
@@ -108,14 +124,17 @@ def people_import_preview(request: AuthenticatedRequest, pk: int) -> HttpRespons
         )
         return redirect("mentoring:directory")
 
-    # Re-checked on every view: the directory may have changed since the upload.
-    plan = plan_people_import(record.content) if record.status in {PeopleImport.Status.PREVIEWED, PeopleImport.Status.REJECTED} else None
-    shown_changes = [change for change in plan.changes if change.action != "unchanged"][:PREVIEW_ROW_LIMIT] if plan else []
-    return render(
-        request,
-        "mentoring/people_import_preview.html",
-        {"record": record, "plan": plan, "shown_changes": shown_changes, "row_limit": PREVIEW_ROW_LIMIT},
-    )
+    shows_check = record.status in {PeopleImport.Status.PREVIEWED, PeopleImport.Status.REJECTED}
+    if shows_check and record.checked_at is None:
+        _check_quietly(record)  # kept before checks were stored: checked once, here
+        record.refresh_from_db()
+    lines = selectors.people_import_lines(people_import=record, page_number=request.GET.get("page")) if shows_check else None
+    return render(request, "mentoring/people_import_preview.html", {"record": record, "page": lines})
+
+
+def _check_quietly(record: PeopleImport) -> None:
+    with contextlib.suppress(ValidationError):  # applied or discarded meanwhile: the page shows that instead
+        services.people_import_check(people_import=record)
 
 
 @never_cache

@@ -106,3 +106,31 @@ def test_hr_without_mfa_is_walked_through_authenticator_setup(page: Page, live_s
     expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
     page.get_by_role("link", name="Continue to the people directory").click()
     expect(page.get_by_role("heading", name="People directory")).to_be_visible()
+
+
+def test_a_large_file_is_previewed_page_by_page_and_applied(sign_in, live_server, hr, tmp_path, screenshot_dir):
+    page = sign_in(hr)
+    page.goto(live_server.url + "/people/import/")
+    rows = "".join(
+        f"person{i}@acme.test,Person,Number {i},Engineer,{'Platform' if i % 2 else 'Data'},junior,{f'person{i // 2}@acme.test' if i else ''}\n"
+        for i in range(250)
+    )
+    big = tmp_path / "company.csv"
+    big.write_text("email,first_name,last_name,title,department,level,manager_email\n" + rows, encoding="utf-8")
+    page.get_by_label("People file (CSV)").set_input_files(str(big))
+    page.get_by_role("button", name="Check file").click()
+
+    expect(page.get_by_role("heading", name="Import of company.csv")).to_be_visible()
+    expect(page.get_by_text("Page 1 of 5")).to_be_visible()
+    expect(page.get_by_text("Changes 1–50 of 250; applying applies all of them.")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "08-import-first-page.png", full_page=True)
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_text("Page 2 of 5")).to_be_visible()
+    expect(page.get_by_text("person50@acme.test", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Check again now").click()
+    expect(page.get_by_text("The file was checked again against the directory as it is now.")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "09-import-checked-again.png", full_page=True)
+    page.get_by_role("button", name="Apply: add 250, update 0").click()
+
+    expect(page.get_by_text("Import applied: 250 added, 0 updated, 0 unchanged.")).to_be_visible()
+    assert User.objects.get(email="person249@acme.test").manager.email == "person124@acme.test"
