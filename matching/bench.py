@@ -6,7 +6,9 @@ of the juniors report (directly or through a lead) to a senior applicant, 10 % s
 German, some keep a private "rather not" list. It prints one JSON line per size:
 
 - engine_s: `solve_pairs` alone on the score and allowed matrices;
-- end_to_end_s: `matching_run`, from applications in the database to stored proposals;
+- load_s: `load_problem`, from the database to those matrices;
+- end_to_end_s: `matching_run`, from applications in the database to stored proposals, in a
+  fresh process (`--run`), whose peak memory (ru_maxrss) is peak_mb;
 - queries: how many SQL queries that run issued (constant, not per pair);
 - total_score / matches, and the same for the greedy best-pair-first baseline.
 """
@@ -17,11 +19,14 @@ import argparse
 import json
 import os
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 
 
-def _setup_django(path: str) -> None:
+def _setup_django(path: str, *, migrate: bool = True) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "mentoring.settings"
     os.environ["SQLITE_PATH"] = path
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -29,9 +34,29 @@ def _setup_django(path: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
+
+def _run(path: str, program_id: int, hr_id: int) -> None:
+    """`--run`: one matching run in this fresh process; prints its time, queries and peak memory."""
+    _setup_django(path, migrate=False)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.services import matching_run
+    from mentoring.models import User
+    from programs.models import Program
+
+    program, hr = Program.objects.get(pk=program_id), User.objects.get(pk=hr_id)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        run = matching_run(program=program, by=hr)
+        end_to_end_s = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"end_to_end_s": end_to_end_s, "queries": len(queries), "matches": run.matches_made, "peak_mb": peak_mb}))
 
 
 def _build(size: int, rng: random.Random):
@@ -118,35 +143,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 1000, 2000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--run", nargs=3, metavar=("SQLITE_PATH", "PROGRAM", "HR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run:
+        _run(args.run[0], int(args.run[1]), int(args.run[2]))
+        return
     with tempfile.TemporaryDirectory() as folder:
-        _setup_django(os.path.join(folder, "bench.sqlite3"))
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
+        path = os.path.join(folder, "bench.sqlite3")
+        _setup_django(path)
         from matching import engine
         from matching.problem import load_problem
-        from matching.services import config_for, matching_run
+        from matching.services import config_for
 
         for size in args.sizes:
             program, hr = _build(size, random.Random(args.seed + size))
+            started = time.perf_counter()
             problem = load_problem(program, config=config_for(program))
+            load_s = time.perf_counter() - started
             started = time.perf_counter()
             pairs = engine.solve_pairs(problem.scores, problem.limits.allowed)
             engine_s = time.perf_counter() - started
             greedy = engine.greedy_pairs(problem.scores, problem.limits.allowed)
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                run = matching_run(program=program, by=hr)
-                end_to_end_s = time.perf_counter() - started
+            child = subprocess.run(
+                [sys.executable, "-m", "matching.bench", "--run", path, str(program.pk), str(hr.pk)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            run = json.loads(child.stdout.strip().splitlines()[-1])
             line = {
                 "juniors": size,
                 "seniors": size,
                 "allowed_share": round(float(problem.limits.allowed.mean()), 3),
                 "engine_s": round(engine_s, 3),
-                "end_to_end_s": round(end_to_end_s, 3),
-                "queries": len(queries),
-                "matches": run.matches_made,
+                "load_s": round(load_s, 3),
+                "end_to_end_s": round(run["end_to_end_s"], 3),
+                "peak_mb": round(run["peak_mb"]),
+                "queries": run["queries"],
+                "matches": run["matches"],
                 "total_score": round(float(sum(problem.scores[r, c] for r, c in pairs)), 1),
                 "greedy_matches": len(greedy),
                 "greedy_total_score": round(float(sum(problem.scores[r, c] for r, c in greedy)), 1),

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import User
-from mentoring.web import IdChoiceField, IdMultipleChoiceField
+from mentoring.web import IdChoiceField, pk_from
 
 from .models import Match, MatchingConfig, PairRule
+from .selectors import EXPLANATION_FLAGS, REVIEW_ORDER, SCORE_BANDS
 
 
 class ConfigForm(forms.Form):
@@ -16,20 +18,75 @@ class ConfigForm(forms.Form):
     min_level_gap = forms.IntegerField(label=_("Minimum level gap"), min_value=0, max_value=60)
 
 
-class ApproveForm(forms.Form):
-    """The proposals HR offers; none chosen means all of them."""
+class ReviewFilterForm(forms.Form):
+    """The review list's search and filters (GET), also sent with "approve what this filter shows"."""
 
-    matches = IdMultipleChoiceField(
-        queryset=Match.objects.none(),
-        required=False,
-        error_messages=dict.fromkeys(
-            ("invalid_choice", "invalid_pk_value", "invalid_list"), _("Choose the matches to offer from the list.")
-        ),
-    )
+    q = forms.CharField(label=_("Search people"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))])
+    score = forms.ChoiceField(label=_("Score"), required=False, choices=[("", _("Any score"))])
+    flag = forms.ChoiceField(label=_("Explanation"), required=False, choices=[("", _("Anything"))])
+
+    FIELDS = ("q", "status", "score", "flag")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices += [(value, Match.Status(value).label) for value in REVIEW_ORDER]
+        self.fields["score"].choices += [(key, label) for key, (_bounds, label) in SCORE_BANDS.items()]
+        self.fields["flag"].choices += [(key, label) for key, (_condition, label) in EXPLANATION_FLAGS.items()]
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The valid filters as `selectors.matches_for_review` takes them: a field with a bad value
+        is left out (the page says so), the others still apply."""
+        data: dict = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data then holds the fields that are valid
+            data = self.cleaned_data
+        return {
+            "search": " ".join((data.get("q") or "").split()),
+            "status": data.get("status") or "",
+            "score_band": data.get("score") or "",
+            "flag": data.get("flag") or "",
+        }
+
+    @property
+    def narrowed(self) -> bool:
+        return any(self.filters.values())
+
+
+class MatchIdsField(forms.Field):
+    """Primary keys of matches, as integers: bad input is a form error, and checking a thousand
+    of them costs one query of ids (see ApproveForm), not a thousand model instances."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose the matches to offer from the list.")}
+
+    def to_python(self, value) -> list[int]:
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = [pk_from(str(item)) for item in values]
+        if any(pk is None for pk in ids):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return list(dict.fromkeys(pk for pk in ids if pk is not None))
+
+
+class ApproveForm(forms.Form):
+    """The proposals HR offers: the chosen ones, those the filter shows (scope=filter), or, with
+    neither, all of them."""
+
+    matches = MatchIdsField(required=False)
+    scope = forms.ChoiceField(required=False, choices=[("", ""), ("filter", "filter")])
 
     def __init__(self, *args, program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["matches"].queryset = program.matches.all()
+        self.program = program
+
+    def clean_matches(self) -> list[int]:
+        ids = self.cleaned_data["matches"]
+        if ids and self.program.matches.filter(pk__in=ids).count() != len(ids):
+            raise ValidationError(MatchIdsField.default_error_messages["invalid"], code="invalid")
+        return ids
 
 
 class PairForm(forms.Form):

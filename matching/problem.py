@@ -3,7 +3,8 @@
 `load_problem` reads the accepted applications of a program (minus people already held by
 a match), the directory facts, the reporting tree, HR's pair rules, private "rather not"
 lists and earlier declined or ended pairs, and returns everything the engine and the
-explanations need. No query runs per person or per pair.
+explanations need. No query runs per person or per pair, and no model instance is built
+per person or per topic: every read is a `values_list` of the columns the arrays need.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ import datetime
 import hashlib
 import json
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mentoring.selectors import reporting_tree
 from programs.models import DAY_PARTS, TIME_SLOTS, WEEKDAYS, Application, ApplicationTopic, Program, Role, Topic
 
 from .models import Match, MatchingConfig, MatchMember, PairRule
-from .scoring import MODES, Constraints, Labels, Side, combine, components, constraints
+from .scoring import MODES, Constraints, Labels, Side, constraints, explain_pairs, score_matrix
 
 
 @dataclass
@@ -32,10 +35,7 @@ class Problem:
     config: MatchingConfig
     juniors: Side
     seniors: Side
-    junior_apps: list[Application]
-    senior_apps: list[Application]
     labels: Labels
-    parts: dict[str, np.ndarray]
     scores: np.ndarray
     limits: Constraints
 
@@ -43,12 +43,15 @@ class Problem:
     def peer_exchange(self) -> bool:
         return self.program.format == Program.Format.PEER_EXCHANGE
 
+    def explain_pairs(self, rows: Sequence[int], cols: Sequence[int]) -> list[dict]:
+        """The explanations of the pairs (rows[k], cols[k])."""
+        return explain_pairs(rows, cols, self.juniors, self.seniors, self.labels, peer_exchange=self.peer_exchange)
+
     def digest(self) -> str:
         payload = hashlib.sha256()
-        payload.update(self.juniors.ids.tobytes())
-        payload.update(self.seniors.ids.tobytes())
-        payload.update(np.round(self.scores, 6).tobytes())
-        payload.update(self.limits.allowed.tobytes())
+        # The arrays' own bytes (C order, as tobytes() would copy them).
+        for array in (self.juniors.ids, self.seniors.ids, np.round(self.scores, 6), self.limits.allowed):
+            payload.update(np.ascontiguousarray(array).data)
         payload.update(json.dumps([self.config.weights, self.config.objective, self.config.min_level_gap], sort_keys=True).encode())
         return payload.hexdigest()
 
@@ -72,37 +75,58 @@ def _utc_offset_hours(name: str, when: datetime.datetime, cache: dict[str, float
     return cache[name]
 
 
-def _side(apps: list[Application], topic_index: dict[int, int], language_index: dict[str, int], when: datetime.datetime) -> Side:
-    n, n_topics = len(apps), len(topic_index)
+# The columns `_side` reads, one row per application.
+_COLUMNS = (
+    "pk",
+    "user_id",
+    "role",
+    "meeting_mode",
+    "preferred_times",
+    "languages",
+    "style_directness",
+    "style_structure",
+    "style_pace",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__level",
+    "user__department_id",
+    "user__department__name",
+    "user__timezone",
+)
+
+
+def _full_name(first: str, last: str, email: str) -> str:
+    return f"{first} {last}".strip() or email  # as User.get_full_name
+
+
+def _side(rows: list[tuple[Any, ...]], n_topics: int, language_index: dict[str, int], when: datetime.datetime) -> Side:
+    n = len(rows)
     slot_index = {slot: i for i, slot in enumerate(TIME_SLOTS)}
     tz_cache: dict[str, float] = {}
+    columns = dict(zip(_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(_COLUMNS, ())
+    names = zip(columns["user__first_name"], columns["user__last_name"], columns["user__email"], strict=True)
     side = Side(
-        ids=np.array([a.user_id for a in apps], dtype=np.int64),
-        names=[a.user.get_full_name() for a in apps],
-        levels=np.array([a.user.level for a in apps], dtype=np.int64),
-        departments=np.array([a.user.department_id or -1 for a in apps], dtype=np.int64),
-        department_names=[a.user.department.name if a.user.department else "" for a in apps],
-        tz_offsets=np.array([_utc_offset_hours(a.user.timezone, when, tz_cache) for a in apps], dtype=np.float64),
-        modes=np.array([MODES.index(a.meeting_mode) if a.meeting_mode in MODES else 2 for a in apps], dtype=np.int64),
+        ids=np.array(columns["user_id"], dtype=np.int64),
+        names=[_full_name(*name) for name in names],
+        levels=np.array(columns["user__level"], dtype=np.int64),
+        departments=np.array([d if d is not None else -1 for d in columns["user__department_id"]], dtype=np.int64),
+        department_names=[name or "" for name in columns["user__department__name"]],
+        tz_offsets=np.array([_utc_offset_hours(zone, when, tz_cache) for zone in columns["user__timezone"]], dtype=np.float64),
+        modes=np.array([MODES.index(mode) if mode in MODES else 2 for mode in columns["meeting_mode"]], dtype=np.int64),
         slots=np.zeros((n, len(TIME_SLOTS)), dtype=bool),
         languages=np.zeros((n, len(language_index)), dtype=bool),
-        styles=np.array([[a.style_directness, a.style_structure, a.style_pace] for a in apps], dtype=np.float64).reshape(n, 3),
+        styles=np.array([columns["style_directness"], columns["style_structure"], columns["style_pace"]], dtype=np.float64).T.reshape(n, 3),
         expertise=np.zeros((n, n_topics)),
         interest=np.zeros((n, n_topics)),
     )
-    for row, application in enumerate(apps):
-        for slot in application.preferred_times:
+    for row, (wanted_times, spoken) in enumerate(zip(columns["preferred_times"], columns["languages"], strict=True)):
+        for slot in wanted_times:
             if slot in slot_index:
                 side.slots[row, slot_index[slot]] = True
-        for code in application.languages:
+        for code in spoken:
             if code in language_index:
                 side.languages[row, language_index[code]] = True
-        for item in application.topics.all():
-            column = topic_index.get(item.topic_id)
-            if column is None:
-                continue
-            target = side.expertise if item.kind == ApplicationTopic.Kind.EXPERTISE else side.interest
-            target[row, column] = item.strength
     return side
 
 
@@ -114,18 +138,14 @@ def held_user_ids(program: Program) -> set[int]:
 def load_problem(
     program: Program, *, config: MatchingConfig, exclude_user_ids: Iterable[int] = (), only_user_ids: Iterable[int] | None = None
 ) -> Problem:
-    applications = (
-        program.applications.filter(status=Application.Status.ACCEPTED)
-        .exclude(user_id__in=set(exclude_user_ids))
-        .select_related("user", "user__department")
-        .prefetch_related("topics", "avoid_people")
-        .order_by("user_id")
+    applications: QuerySet[Application] = program.applications.filter(status=Application.Status.ACCEPTED).exclude(
+        user_id__in=set(exclude_user_ids)
     )
     if only_user_ids is not None:
         applications = applications.filter(user_id__in=set(only_user_ids))
-    apps = list(applications)
-    junior_apps = [a for a in apps if a.role == Role.JUNIOR]
-    senior_apps = [a for a in apps if a.role == Role.SENIOR]
+    rows = list(applications.order_by("user_id").values_list(*_COLUMNS))
+    junior_rows = [row for row in rows if row[2] == Role.JUNIOR]
+    senior_rows = [row for row in rows if row[2] == Role.SENIOR]
 
     topics = list(Topic.objects.order_by("pk").values_list("pk", "name"))
     topic_index = {pk: i for i, (pk, _name) in enumerate(topics)}
@@ -133,9 +153,20 @@ def load_problem(
     language_index = {code: i for i, (code, _label) in enumerate(languages)}
     start = program.start_date or timezone.localdate()
     when = datetime.datetime.combine(start, datetime.time(12), tzinfo=datetime.UTC)
-    juniors = _side(junior_apps, topic_index, language_index, when)
-    seniors = _side(senior_apps, topic_index, language_index, when)
+    juniors = _side(junior_rows, len(topics), language_index, when)
+    seniors = _side(senior_rows, len(topics), language_index, when)
     labels = Labels(topics=[name for _pk, name in topics], slots=slot_labels(), languages=[str(label) for _code, label in languages])
+
+    # Each application's place: (side, row). Topics and "rather not" lists come by application.
+    place = {row[0]: (juniors, i) for i, row in enumerate(junior_rows)} | {row[0]: (seniors, i) for i, row in enumerate(senior_rows)}
+    chosen = applications.values("pk")
+    for application_id, topic_id, kind, strength in (
+        ApplicationTopic.objects.filter(application__in=chosen).order_by().values_list("application_id", "topic_id", "kind", "strength")
+    ):
+        side, row = place[application_id]
+        column = topic_index.get(topic_id)
+        if column is not None:
+            (side.expertise if kind == ApplicationTopic.Kind.EXPERTISE else side.interest)[row, column] = strength
 
     junior_at = {int(uid): i for i, uid in enumerate(juniors.ids)}
     senior_at = {int(uid): i for i, uid in enumerate(seniors.ids)}
@@ -151,10 +182,13 @@ def load_problem(
         if junior_id in junior_at and senior_id in senior_at:
             excluded.append((junior_at[junior_id], senior_at[senior_id]))
     private = []  # "rather not" lists, both directions: kept apart, HR must not learn of them
-    for application in junior_apps:
-        private += [(junior_at[application.user_id], senior_at[p.pk]) for p in application.avoid_people.all() if p.pk in senior_at]
-    for application in senior_apps:
-        private += [(junior_at[p.pk], senior_at[application.user_id]) for p in application.avoid_people.all() if p.pk in junior_at]
+    avoided = Application.avoid_people.through.objects.filter(application__in=chosen).order_by()
+    for application_id, user_id in avoided.values_list("application_id", "user_id"):
+        side, row = place[application_id]
+        if side is juniors and user_id in senior_at:
+            private.append((row, senior_at[user_id]))
+        elif side is seniors and user_id in junior_at:
+            private.append((junior_at[user_id], row))
     failed: dict[int, dict[str, list[int]]] = {}
     for match_id, user_id, role in MatchMember.objects.filter(
         match__program=program, match__status__in=[Match.Status.DECLINED, Match.Status.ENDED]
@@ -167,20 +201,8 @@ def load_problem(
                     excluded.append((junior_at[junior_id], senior_at[senior_id]))
 
     peer = program.format == Program.Format.PEER_EXCHANGE
-    parts = components(juniors, seniors, peer_exchange=peer)
-    scores = combine(parts, config.weights)
+    scores = score_matrix(juniors, seniors, config.weights, peer_exchange=peer)
     limits = constraints(
         juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded, private_pairs=private
     )
-    return Problem(
-        program=program,
-        config=config,
-        juniors=juniors,
-        seniors=seniors,
-        junior_apps=junior_apps,
-        senior_apps=senior_apps,
-        labels=labels,
-        parts=parts,
-        scores=scores,
-        limits=limits,
-    )
+    return Problem(program=program, config=config, juniors=juniors, seniors=seniors, labels=labels, scores=scores, limits=limits)

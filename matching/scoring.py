@@ -1,14 +1,16 @@
 """Pair scores, hard constraints and explanations, vectorised over the whole cohort.
 
 No Django here: `matching.problem` loads the database into `Side` arrays; everything
-below is numpy, so 2,000 × 2,000 candidates cost milliseconds, not a loop per pair.
+below is numpy, so 2,000 × 2,000 candidates cost a fraction of a second, not a loop per pair.
 Every score component lies in [0, 1]; a pair's score is their weighted mean × 100.
+`score_matrix` builds the scores one component at a time (one juniors × seniors matrix alive
+besides the score); `components_at` gives the components of the chosen pairs only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +42,13 @@ class Side:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def block(self, rows: slice) -> Side:
+        """The people at `rows`, as views of these arrays (no copy)."""
+        return replace(
+            self,
+            **{f.name: getattr(self, f.name)[rows] for f in fields(self)},
+        )
+
 
 @dataclass
 class Labels:
@@ -48,43 +57,179 @@ class Labels:
     languages: Sequence[str]
 
 
-def _topic_fit(teacher: Side, learner: Side) -> NDArray[np.float64]:
-    """Share of the learner's weighted wishes the teacher covers, by confidence × priority."""
+def _topic_fit(
+    teacher: Side, learner: Side, rows: NDArray[np.intp] | None = None, out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Share of the learner's weighted wishes the teacher covers, by confidence × priority.
+
+    teacher × learner, or only the teachers at `rows` (the same product, row by row)."""
+    expertise = teacher.expertise if rows is None else teacher.expertise[rows]
     wishes = learner.interest.sum(axis=1)
-    covered = (teacher.expertise / 3.0) @ learner.interest.T
-    return np.divide(covered, wishes[None, :], out=np.zeros_like(covered), where=wishes[None, :] > 0)
+    covered = np.matmul(expertise / 3.0, learner.interest.T, out=out)
+    # A learner without wishes has an all-zero column: dividing it by 1 keeps it 0.
+    np.divide(covered, np.where(wishes > 0, wishes, 1.0)[None, :], out=covered)
+    return covered
+
+
+def _by_kind(j_keys: NDArray, s_keys: NDArray, pair_value: Callable[[NDArray, NDArray], NDArray], out: NDArray | None = None) -> NDArray:
+    """`pair_value` of every junior × senior pair (into `out`), computed once per distinct pair of
+    keys (a few time zones, modes, levels, departments, working styles or sets of languages) and
+    copied to the pairs: no juniors × seniors temporary of the arithmetic."""
+    j_kinds, j_at = np.unique(j_keys, axis=0, return_inverse=True)
+    s_kinds, s_at = np.unique(s_keys, axis=0, return_inverse=True)
+    table = pair_value(j_kinds, s_kinds)
+    return np.take(table[j_at.reshape(-1)], s_at.reshape(-1), axis=1, out=out)
+
+
+def _mode_fit(j_modes: NDArray[np.int64], s_modes: NDArray[np.int64]) -> NDArray[np.float64]:
+    return MODE_FIT[j_modes[:, None], s_modes[None, :]]
+
+
+def _tz_fit(j_offsets: NDArray[np.float64], s_offsets: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.clip(1.0 - np.abs(j_offsets[:, None] - s_offsets[None, :]) / MAX_TZ_HOURS, 0.0, 1.0)
+
+
+def _style_fit(j_styles: NDArray[np.float64], s_styles: NDArray[np.float64]) -> NDArray[np.float64]:
+    """1 − the mean gap over the traits (directness, structure, pace: 1..5) / 4."""
+    gap = np.zeros((len(j_styles), len(s_styles)))
+    for trait in range(j_styles.shape[1]):
+        gap += np.abs(j_styles[:, trait, None] - s_styles[None, :, trait])
+    return 1.0 - gap / j_styles.shape[1] / 4.0
+
+
+def _department_fit(j_departments: NDArray[np.int64], s_departments: NDArray[np.int64]) -> NDArray[np.float64]:
+    j_dept, s_dept = j_departments[:, None], s_departments[None, :]
+    return ((j_dept != s_dept) | (j_dept < 0) | (s_dept < 0)).astype(np.float64)
+
+
+# Each component fills `out` (juniors × seniors) and may use `work` (the same shape) as scratch,
+# so a whole score costs three such matrices however many components there are.
+def _topics(juniors: Side, seniors: Side, peer_exchange: bool, out: NDArray[np.float64], work: NDArray[np.float64]) -> None:
+    _topic_fit(juniors, seniors, out=out)
+    if peer_exchange:  # both teach: average the two directions
+        out += _topic_fit(seniors, juniors).T
+        out /= 2.0
+
+
+def _availability(juniors: Side, seniors: Side, _peer_exchange: bool, out: NDArray[np.float64], work: NDArray[np.float64]) -> None:
+    j_slots, s_slots = juniors.slots.astype(np.float64), seniors.slots.astype(np.float64)
+    np.matmul(j_slots, s_slots.T, out=out)  # shared slots
+    # ÷ the smaller number of slots; someone without slots shares none, and 0 ÷ 1 stays 0.
+    np.minimum(np.maximum(j_slots.sum(axis=1), 1.0)[:, None], np.maximum(s_slots.sum(axis=1), 1.0)[None, :], out=work)
+    np.divide(out, work, out=out)
+    out *= 0.5
+    _by_kind(juniors.modes, seniors.modes, lambda a, b: 0.25 * _mode_fit(a, b), work)
+    out += work
+    _by_kind(juniors.tz_offsets, seniors.tz_offsets, lambda a, b: 0.25 * _tz_fit(a, b), work)
+    out += work
+
+
+def _chemistry(juniors: Side, seniors: Side, _peer_exchange: bool, out: NDArray[np.float64], work: NDArray[np.float64]) -> None:
+    _by_kind(juniors.styles, seniors.styles, _style_fit, out)
+
+
+def _diversity(juniors: Side, seniors: Side, _peer_exchange: bool, out: NDArray[np.float64], work: NDArray[np.float64]) -> None:
+    _by_kind(juniors.departments, seniors.departments, _department_fit, out)
+
+
+_MATRICES = {"topics": _topics, "availability": _availability, "chemistry": _chemistry, "diversity": _diversity}
+
+
+def _positive_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    used = {name: max(float(weights.get(name, 0)), 0.0) for name in COMPONENTS}
+    if sum(used.values()) <= 0:
+        raise ValueError("at least one weight must be positive")
+    return used
 
 
 def components(juniors: Side, seniors: Side, *, peer_exchange: bool = False) -> dict[str, NDArray[np.float64]]:
-    topics = _topic_fit(juniors, seniors)
-    if peer_exchange:  # both teach: average the two directions
-        topics = (topics + _topic_fit(seniors, juniors).T) / 2.0
-
-    j_slots, s_slots = juniors.slots.astype(np.float64), seniors.slots.astype(np.float64)
-    overlap = j_slots @ s_slots.T
-    smaller = np.minimum(j_slots.sum(axis=1)[:, None], s_slots.sum(axis=1)[None, :])
-    slot_fit = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
-    mode_fit = MODE_FIT[juniors.modes[:, None], seniors.modes[None, :]]
-    tz_gap = np.abs(juniors.tz_offsets[:, None] - seniors.tz_offsets[None, :])
-    tz_fit = np.clip(1.0 - tz_gap / MAX_TZ_HOURS, 0.0, 1.0)
-    availability = 0.5 * slot_fit + 0.25 * mode_fit + 0.25 * tz_fit
-
-    style_gap = np.abs(juniors.styles[:, None, :] - seniors.styles[None, :, :]).mean(axis=2)
-    chemistry = 1.0 - style_gap / 4.0
-
-    j_dept, s_dept = juniors.departments[:, None], seniors.departments[None, :]
-    diversity = ((j_dept != s_dept) | (j_dept < 0) | (s_dept < 0)).astype(np.float64)
-    return {"topics": topics, "availability": availability, "chemistry": chemistry, "diversity": diversity}
+    """Every component for every pair: four juniors × seniors matrices (for small cohorts and
+    tests; a run needs only `score_matrix` and `components_at`)."""
+    shape = (len(juniors), len(seniors))
+    parts = {}
+    work = np.empty(shape)
+    for name in COMPONENTS:
+        parts[name] = np.empty(shape)
+        _MATRICES[name](juniors, seniors, peer_exchange, parts[name], work)
+    return parts
 
 
 def combine(parts: Mapping[str, NDArray[np.float64]], weights: Mapping[str, float]) -> NDArray[np.float64]:
-    total = sum(max(float(weights.get(name, 0)), 0.0) for name in COMPONENTS)
-    if total <= 0:
-        raise ValueError("at least one weight must be positive")
+    used = _positive_weights(weights)
     score = np.zeros_like(parts[COMPONENTS[0]])
     for name in COMPONENTS:
-        score = score + max(float(weights.get(name, 0)), 0.0) * parts[name]
-    return 100.0 * score / total
+        score = score + used[name] * parts[name]
+    return 100.0 * score / sum(used.values())
+
+
+# Cells of a block of junior rows: two such blocks (8 MB) stay in the processor's cache, where
+# a whole juniors × seniors matrix per step would go to memory and back, and be new pages first.
+BLOCK_CELLS = 1 << 19
+
+
+def score_matrix(juniors: Side, seniors: Side, weights: Mapping[str, float], *, peer_exchange: bool = False) -> NDArray[np.float64]:
+    """`combine(components(...), weights)` without the four component matrices: the topic fit is
+    built in the score itself, the other components block by block of junior rows, each added to
+    the score at once (the same operations in the same order: the same bits)."""
+    used = _positive_weights(weights)
+    n_juniors, n_seniors = len(juniors), len(seniors)
+    if used["topics"]:
+        score = np.empty((n_juniors, n_seniors))
+        _topics(juniors, seniors, peer_exchange, score, score)
+        score *= used["topics"]
+    else:  # adding 0 × a component changes no score
+        score = np.zeros((n_juniors, n_seniors))
+    step = max(1, BLOCK_CELLS // max(n_seniors, 1))
+    part, work = np.empty((min(step, n_juniors), n_seniors)), np.empty((min(step, n_juniors), n_seniors))
+    for start in range(0, n_juniors, step):
+        rows = slice(start, min(start + step, n_juniors))
+        block = juniors.block(rows)
+        size = rows.stop - rows.start
+        for name in COMPONENTS[1:]:
+            if used[name] == 0:
+                continue
+            _MATRICES[name](block, seniors, peer_exchange, part[:size], work[:size])
+            part[:size] *= used[name]
+            score[rows] += part[:size]
+    score *= 100.0
+    score /= sum(used.values())
+    return score
+
+
+def components_at(
+    juniors: Side,
+    seniors: Side,
+    rows: Sequence[int] | NDArray[np.intp],
+    cols: Sequence[int] | NDArray[np.intp],
+    *,
+    peer_exchange: bool = False,
+) -> dict[str, NDArray[np.float64]]:
+    """The components of the pairs (rows[k], cols[k]) only, as one value per pair: what the
+    explanations of the proposed matches need, without a juniors × seniors matrix per component."""
+    j = np.asarray(rows, dtype=np.intp)
+    s = np.asarray(cols, dtype=np.intp)
+    at = np.arange(len(j))
+    topics = _topic_fit(juniors, seniors, rows=j)[at, s]
+    if peer_exchange:
+        topics += _topic_fit(seniors, juniors, rows=s)[at, j]
+        topics /= 2.0
+
+    j_slots, s_slots = juniors.slots[j].astype(np.float64), seniors.slots[s].astype(np.float64)
+    overlap = (j_slots * s_slots).sum(axis=1)
+    smaller = np.minimum(j_slots.sum(axis=1), s_slots.sum(axis=1))
+    slot_fit = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
+    mode_fit = MODE_FIT[juniors.modes[j], seniors.modes[s]]
+    tz_fit = np.clip(1.0 - np.abs(juniors.tz_offsets[j] - seniors.tz_offsets[s]) / MAX_TZ_HOURS, 0.0, 1.0)
+    availability = 0.5 * slot_fit + 0.25 * mode_fit + 0.25 * tz_fit
+
+    gap = np.zeros(len(j))
+    for trait in range(juniors.styles.shape[1]):
+        gap += np.abs(juniors.styles[j, trait] - seniors.styles[s, trait])
+    chemistry = 1.0 - gap / juniors.styles.shape[1] / 4.0
+
+    j_dept, s_dept = juniors.departments[j], seniors.departments[s]
+    diversity = ((j_dept != s_dept) | (j_dept < 0) | (s_dept < 0)).astype(np.float64)
+    return {"topics": topics, "availability": availability, "chemistry": chemistry, "diversity": diversity}
 
 
 @dataclass
@@ -130,8 +275,8 @@ def constraints(
     private = np.zeros(shape, dtype=bool)
     for j, s in private_pairs:
         private[j, s] = True
-    level = (seniors.levels[None, :] - juniors.levels[:, None]) < min_level_gap
-    language = (juniors.languages.astype(np.int64) @ seniors.languages.T.astype(np.int64)) == 0
+    level = _by_kind(juniors.levels, seniors.levels, lambda j, s: (s[None, :] - j[:, None]) < min_level_gap)
+    language = _by_kind(juniors.languages, seniors.languages, lambda j, s: (j.astype(np.int64) @ s.T.astype(np.int64)) == 0)
     allowed = ~(chain | excluded | private | level | language)
     return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language, private=private)
 
@@ -147,43 +292,63 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def explain(
-    j: int, s: int, juniors: Side, seniors: Side, parts: Mapping[str, NDArray[np.float64]], labels: Labels, *, peer_exchange: bool = False
-) -> dict:
-    """A short human explanation of one pair, plus the component values behind it."""
-    reasons: list[str] = []
+def explain_pairs(
+    rows: Sequence[int], cols: Sequence[int], juniors: Side, seniors: Side, labels: Labels, *, peer_exchange: bool = False
+) -> list[dict]:
+    """A short human explanation of each pair (rows[k], cols[k]), plus the component values
+    behind it. The arrays for all pairs are built at once; only the sentences are per pair."""
+    if not len(rows):
+        return []
+    j = np.asarray(rows, dtype=np.intp)
+    s = np.asarray(cols, dtype=np.intp)
+    values = components_at(juniors, seniors, j, s, peer_exchange=peer_exchange)
     products = juniors.expertise[j] * seniors.interest[s]
     if peer_exchange:
         products = products + seniors.expertise[s] * juniors.interest[j]
-    top = [int(t) for t in np.argsort(-products, kind="stable")[:3] if products[t] > 0]
-    if top:
-        reasons.append("shares " + _join([_inline(labels.topics[t]) for t in top]))
-    else:
-        reasons.append("no topic overlap yet: agree on topics at the kickoff")
-    common = np.nonzero(juniors.slots[j] & seniors.slots[s])[0]
-    if len(common):
-        reasons.append("both prefer " + _join([labels.slots[t] for t in common[:2]]))
-    mode_j, mode_s = MODES[juniors.modes[j]], MODES[seniors.modes[s]]
-    if mode_j == mode_s and mode_j != "hybrid":
-        reasons.append("both like to meet " + ("in person" if mode_j == "in_person" else "remotely"))
-    gap = abs(juniors.tz_offsets[j] - seniors.tz_offsets[s])
-    if gap >= 1:
-        reasons.append(f"{gap:g} h time difference")
-    shared = [int(t) for t in np.nonzero(juniors.languages[j] & seniors.languages[s])[0]]
-    if shared and not (len(shared) == 1 and labels.languages[shared[0]] == "English"):
-        reasons.append("can meet in " + _join([labels.languages[t] for t in shared]))
-    if parts["chemistry"][j, s] >= 0.8:
-        reasons.append("similar working styles")
-    elif parts["chemistry"][j, s] <= 0.4:
-        reasons.append("contrasting working styles")
-    if parts["diversity"][j, s] > 0 and juniors.departments[j] >= 0 and seniors.departments[s] >= 0:
-        reasons.append("different departments")
-    elif juniors.departments[j] == seniors.departments[s] and juniors.departments[j] >= 0:
-        reasons.append("same department (outside each other's reporting chain)")
-    return {
-        "reasons": reasons,
-        "components": {name: round(float(parts[name][j, s]), 3) for name in COMPONENTS},
-    }
+    top = np.argsort(-products, axis=1, kind="stable")[:, :3]
+    top_positive = (np.take_along_axis(products, top, axis=1) > 0).tolist()
+    top_topics = top.tolist()
+    common = (juniors.slots[j] & seniors.slots[s]).tolist()
+    shared = (juniors.languages[j] & seniors.languages[s]).tolist()
+    j_modes, s_modes = juniors.modes[j].tolist(), seniors.modes[s].tolist()
+    gaps = np.abs(juniors.tz_offsets[j] - seniors.tz_offsets[s]).tolist()
+    j_depts, s_depts = juniors.departments[j].tolist(), seniors.departments[s].tolist()
+    chemistry, diversity = values["chemistry"].tolist(), values["diversity"].tolist()
+    rounded = {name: [round(value, 3) for value in values[name].tolist()] for name in COMPONENTS}  # Python's round, as stored before
+    explained = []
+    for k in range(len(j)):
+        reasons: list[str] = []
+        topics = [t for t, positive in zip(top_topics[k], top_positive[k], strict=True) if positive]
+        if topics:
+            reasons.append("shares " + _join([_inline(labels.topics[t]) for t in topics]))
+        else:
+            reasons.append("no topic overlap yet: agree on topics at the kickoff")
+        slots = [t for t, both in enumerate(common[k]) if both]
+        if slots:
+            reasons.append("both prefer " + _join([labels.slots[t] for t in slots[:2]]))
+        mode_j, mode_s = MODES[j_modes[k]], MODES[s_modes[k]]
+        if mode_j == mode_s and mode_j != "hybrid":
+            reasons.append("both like to meet " + ("in person" if mode_j == "in_person" else "remotely"))
+        if gaps[k] >= 1:
+            reasons.append(f"{gaps[k]:g} h time difference")
+        languages = [t for t, both in enumerate(shared[k]) if both]
+        if languages and not (len(languages) == 1 and labels.languages[languages[0]] == "English"):
+            reasons.append("can meet in " + _join([labels.languages[t] for t in languages]))
+        if chemistry[k] >= 0.8:
+            reasons.append("similar working styles")
+        elif chemistry[k] <= 0.4:
+            reasons.append("contrasting working styles")
+        if diversity[k] > 0 and j_depts[k] >= 0 and s_depts[k] >= 0:
+            reasons.append("different departments")
+        elif j_depts[k] == s_depts[k] and j_depts[k] >= 0:
+            reasons.append("same department (outside each other's reporting chain)")
+        explained.append({"reasons": reasons, "components": {name: rounded[name][k] for name in COMPONENTS}})
+    return explained
+
+
+def explain(j: int, s: int, juniors: Side, seniors: Side, labels: Labels, *, peer_exchange: bool = False) -> dict:
+    """`explain_pairs` for one pair."""
+    return explain_pairs([j], [s], juniors, seniors, labels, peer_exchange=peer_exchange)[0]
 
 
 def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: int, positive_partner: bool, objective: str) -> str:

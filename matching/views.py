@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
 from mentoring.web import AuthenticatedRequest, flash_errors, flash_form_errors
-from programs.models import Program
+from programs.models import Program, Role
 
 from . import selectors, services
-from .forms import AnswerForm, ApproveForm, ConfigForm, EndForm, PairForm
+from .forms import AnswerForm, ApproveForm, ConfigForm, EndForm, PairForm, ReviewFilterForm
 from .models import Match, PairRule
 
 
@@ -23,8 +27,34 @@ def _program(pk: int) -> Program:
     return get_object_or_404(Program, pk=pk)
 
 
-def _back(program: Program) -> HttpResponse:
-    return redirect("matching:review", pk=program.pk)
+# Proposal cards, match cards of other states, free people offered for pairing by hand, and rows
+# of "without a match" on one page of the review.
+PAGE_SIZE = 24
+FREE_SHOWN = 100
+UNMATCHED_SHOWN = 20
+
+
+def _back(program: Program, request: AuthenticatedRequest | None = None) -> HttpResponse:
+    """To the review, on the page and filter the action was taken from (the form's `view`)."""
+    url = reverse("matching:review", args=[program.pk])
+    if request is not None:
+        sent = QueryDict(request.POST.get("view", "")[:500])
+        kept = {name: sent[name][:100] for name in (*ReviewFilterForm.FIELDS, "page") if sent.get(name)}
+        if kept:
+            url += "?" + urlencode(kept)
+    return redirect(url)
+
+
+def _query(request: AuthenticatedRequest, **changes: str) -> str:
+    """The review's query string with `changes` (an empty value drops the key), from page 1."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value:
+            query[name] = value
+        else:
+            query.pop(name, None)
+    return query.urlencode()
 
 
 @hr_required
@@ -33,13 +63,32 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     config = services.config_for(program)
     run = selectors.latest_run(program=program)
-    matches = list(selectors.matches_of_program(program=program))
-    free_juniors, free_seniors = selectors.free_people(program=program)
-    free_ids = {u.pk for u in free_juniors} | {u.pk for u in free_seniors}
-    unmatched = [row for row in (run.unmatched if run else []) if row["user_id"] in free_ids]
-    by_status: dict[str, list[Match]] = {}
-    for match in matches:
-        by_status.setdefault(match.status, []).append(match)
+    filters = ReviewFilterForm(request.GET or None)
+    chosen = filters.filters
+    counts = selectors.match_counts(program=program, search=chosen["search"], score_band=chosen["score_band"], flag=chosen["flag"])
+    paginator = Paginator(selectors.matches_for_review(program=program, **chosen), PAGE_SIZE)
+    # The counts by state hold the list's length already: no second COUNT.
+    paginator.count = sum(shown for status, (_every, shown) in counts.items() if chosen["status"] in {"", status})
+    page = paginator.get_page(request.GET.get("page"))
+    search = chosen["search"]
+    free = {}
+    for role in (Role.JUNIOR, Role.SENIOR):
+        shown = list(selectors.free_people(program=program, role=role, search=search)[:FREE_SHOWN])
+        free[role] = {"shown": shown, "count": getattr(shown[0], "free_count", 0) if shown else 0}
+    unmatched, unmatched_count = [], 0
+    if run and run.unmatched:
+        words = search.lower().split()
+        rows = [row for row in run.unmatched if all(word in row["name"].lower() for word in words)]
+        free_ids = selectors.still_free(program=program, user_ids=[row["user_id"] for row in rows])
+        rows = [row for row in rows if row["user_id"] in free_ids]
+        unmatched, unmatched_count = rows[:UNMATCHED_SHOWN], len(rows)
+    # The tabs count what the search shows in each state; the buttons offer all proposals, or those shown.
+    statuses = [
+        (value, Match.Status(value).label, counts.get(value, (0, 0))[1], _query(request, status=value)) for value in selectors.REVIEW_ORDER
+    ]
+    proposed_count, filtered_proposals = counts.get(Match.Status.PROPOSED, (0, 0))
+    if chosen["status"] not in {"", Match.Status.PROPOSED}:
+        filtered_proposals = 0
     return render(
         request,
         "matching/review.html",
@@ -48,13 +97,23 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "config": config,
             "config_form": ConfigForm(initial={**config.weights, "objective": config.objective, "min_level_gap": config.min_level_gap}),
             "run": run,
-            "proposed": by_status.get(Match.Status.PROPOSED, []),
-            "offered": by_status.get(Match.Status.APPROVED, []),
-            "confirmed": by_status.get(Match.Status.CONFIRMED, []),
-            "closed": by_status.get(Match.Status.DECLINED, []) + by_status.get(Match.Status.ENDED, []),
+            "filters": filters,
+            "current_status": chosen["status"],
+            "narrowed": filters.narrowed,
+            "filtered_proposals": filtered_proposals,
+            "status_links": {"all": _query(request, status="")},
+            "page": page,
+            "statuses": statuses,
+            "total": sum(shown for _every, shown in counts.values()),
+            "proposed_count": proposed_count,
+            "view": request.GET.urlencode(),
             "unmatched": unmatched,
-            "free_juniors": free_juniors,
-            "free_seniors": free_seniors,
+            "unmatched_more": unmatched_count - len(unmatched),
+            "free_juniors": free[Role.JUNIOR]["shown"],
+            "free_juniors_count": free[Role.JUNIOR]["count"],
+            "free_seniors": free[Role.SENIOR]["shown"],
+            "free_seniors_count": free[Role.SENIOR]["count"],
+            "free_shown": FREE_SHOWN,
             "rules": selectors.rules_of_program(program=program),
             "can_run": program.status in services.RUNNABLE,
         },
@@ -75,7 +134,7 @@ def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Matching done in %(ms)s ms: %(n)s proposal(s), %(u)s person(s) without a match.")
             % {"ms": result.duration_ms, "n": result.matches_made, "u": len(result.unmatched)},
         )
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -85,7 +144,7 @@ def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ConfigForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form, labelled=True)
-        return _back(program)
+        return _back(program, request)
     data = form.cleaned_data
     try:
         services.config_update(
@@ -98,7 +157,7 @@ def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         flash_errors(request, exc)
     else:
         messages.success(request, _("Matching settings saved. Run matching again to apply them."))
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -106,17 +165,23 @@ def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = ApproveForm(request.POST, program=program)
-    if not form.is_valid():  # never fall back to "approve all" on a malformed choice
-        flash_form_errors(request, form)
-        return _back(program)
+    filters = ReviewFilterForm(request.POST)
+    if not form.is_valid() or (form.cleaned_data["scope"] == "filter" and not filters.is_valid()):
+        # Never fall back to "approve all" on a malformed choice.
+        flash_form_errors(request, form if form.errors else filters, labelled=not form.errors)
+        return _back(program, request)
+    if form.cleaned_data["scope"] == "filter":
+        proposals = selectors.matches_for_review(program=program, **{**filters.filters, "status": Match.Status.PROPOSED})
+        chosen: list[int] | None = list(proposals.values_list("pk", flat=True))
+    else:
+        chosen = form.cleaned_data["matches"] or None
     try:
-        selected = list(form.cleaned_data["matches"]) or None
-        count = services.matches_approve(program=program, by=request.user, matches=selected)
+        count = services.matches_approve(program=program, by=request.user, match_ids=chosen)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
         messages.success(request, _("%(n)s match(es) offered; the people have been told and can accept or decline.") % {"n": count})
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -128,7 +193,7 @@ def discard(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpRespon
         services.match_discard(match=match)
     except ValidationError as exc:
         flash_errors(request, exc)
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -139,7 +204,7 @@ def pair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = PairForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a junior mentor and a senior mentee."))
-        return _back(program)
+        return _back(program, request)
     data = form.cleaned_data
     try:
         if data["kind"] in PairRule.Kind.values:
@@ -152,7 +217,7 @@ def pair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Match created as a proposal."))
     except ValidationError as exc:
         flash_errors(request, exc)
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -163,7 +228,7 @@ def rule_remove(request: AuthenticatedRequest, pk: int, rule_pk: int) -> HttpRes
         services.pair_rule_remove(rule=get_object_or_404(PairRule, pk=rule_pk, program=program))
     except ValidationError as exc:
         flash_errors(request, exc)
-    return _back(program)
+    return _back(program, request)
 
 
 @hr_required
@@ -180,7 +245,7 @@ def end(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
         flash_errors(request, exc)
     else:
         messages.info(request, _("Match ended. Both people are free to be re-matched."))
-    return _back(program)
+    return _back(program, request)
 
 
 @login_required
