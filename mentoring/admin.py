@@ -3,8 +3,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, PeopleImport, User
@@ -148,7 +150,17 @@ class PeopleImportAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by", "applied_by"]
     search_fields = ["filename", "uploaded_by__email"]
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in PeopleImport._meta.fields]
+    # The uploaded file itself (up to PEOPLE_IMPORT_MAX_BYTES) stays out of the page: its size
+    # is shown, and the import's own page lists its checked lines 50 at a time.
+    exclude = ["content"]
+    readonly_fields = [field.name for field in PeopleImport._meta.fields if field.name != "content"] + ["file_size"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").annotate(content_length=Length("content"))
+
+    @admin.display(description=_("file size (characters)"))
+    def file_size(self, obj):
+        return intcomma(getattr(obj, "content_length", 0) or 0)
 
     def has_add_permission(self, request):
         return False  # imports go through the checked upload page

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import zoneinfo
+import functools
 
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
@@ -10,13 +10,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Level, User
+from .models import Department, Level, User, known_timezones
 from .signup import pending_signup_hold
 from .web import IdChoiceField
 
 
+@functools.cache
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+    return [(name, name.replace("_", " ")) for name in sorted(known_timezones()) if "/" in name or name == "UTC"]
 
 
 def unclaimed_directory_person(email: str) -> User | None:

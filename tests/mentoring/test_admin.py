@@ -358,3 +358,14 @@ def test_view_on_site_never_hands_out_a_secret_link(client, world, persona, requ
     program_type = ContentType.objects.get_for_model(world)
     response = client.get(reverse("admin:view_on_site", args=[program_type.pk, world.pk]))
     assert response.status_code == 302 and response["Location"].endswith(world.get_absolute_url())  # harmless links still work
+
+
+def test_an_import_page_in_admin_shows_the_files_size_not_the_file(client, superuser):
+    from mentoring.models import PeopleImport
+
+    content = "email,first_name,last_name\n" + "".join(f"row{n}@example.com,Row,Number{n}\n" for n in range(2000))
+    people_import = PeopleImport.objects.create(filename="big.csv", content=content, uploaded_by=superuser)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:mentoring_peopleimport_change", args=[people_import.pk])).content.decode()
+    assert "big.csv" in page and "row1999@example.com" not in page
+    assert f"{len(content):,}" in page
