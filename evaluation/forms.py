@@ -15,6 +15,7 @@ from mentoring.web import IdChoiceField, IdMultipleChoiceField
 from programs.models import Program, Topic, TopicCategory
 
 from .models import Challenge, Question, Recommendation, Survey
+from .selectors import PairStatus
 
 PULSE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -117,6 +118,18 @@ class PairActionForm(forms.Form):
 
     def clean_action(self) -> str:
         return self.cleaned_data["action"] or "note"
+
+
+class PairFilterForm(forms.Form):
+    """The dashboard's pair list: a health status and words of a member's name or e-mail. A value
+    that is not on the list is shown as the field's error and the list stays unfiltered."""
+
+    status = forms.ChoiceField(
+        label=_("Health"), choices=[("", _("All pairs")), *PairStatus.choices], required=False,
+        error_messages={"invalid_choice": _("Choose a health status from the list.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
 
 
 class QuestionForm(forms.Form):

@@ -3,13 +3,19 @@ survey set-up and the recommendations board for HR."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,12 +24,13 @@ from matching.models import Match, MatchMember
 from matching.services import match_pause
 from mentoring.access import hr_required
 from mentoring.models import User
-from mentoring.web import AuthenticatedRequest, csv_response, flash_errors, flash_form_errors, form_errors_from
+from mentoring.web import AuthenticatedRequest, csv_response, flash_errors, flash_form_errors, form_errors_from, safe_next
 from programs.models import Program, Topic, TopicCategory
 from sessions.models import Meeting, SessionLog
 
 from . import selectors, services
-from .forms import CheckInForm, PairActionForm, QuestionForm, RecommendationForm, RecommendationUpdateForm, SurveyForm
+from .exports import csv_streaming_response
+from .forms import CheckInForm, PairActionForm, PairFilterForm, QuestionForm, RecommendationForm, RecommendationUpdateForm, SurveyForm
 from .models import Challenge, CheckIn, Recommendation, Survey
 
 
@@ -154,62 +161,89 @@ def journey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 # --- HR ---------------------------------------------------------------------------------------
-def dashboard_tables(board: selectors.Dashboard) -> dict[str, list[list[Any]]]:
-    """Every dashboard table as rows: the CSV exports and the page use the same numbers."""
+def results_table(results: selectors.SurveyFigures) -> list[list[Any]]:
+    """The survey's headline figures as rows, a hidden cell empty: the page, the report and the
+    CSV show the same table."""
 
-    def shown(aggregate, attribute):
+    def shown(aggregate: selectors.Aggregate | None, attribute: str) -> Any:
         return "" if aggregate is None or aggregate.hidden else getattr(aggregate, attribute)
 
-    tables: dict[str, list[list[Any]]] = {
-        "funnel": [["stage", "people"], *[[stage, n] for stage, n in board.funnel]],
-        "meetings": [
-            ["month", "planned", "held", "missed", "cancelled"],
-            *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in board.meetings.months],
-        ],
-        "pairs": [
-            ["pair", "at risk", "reasons", "milestones"],
-            *[
-                [
-                    " – ".join(m.user.get_full_name() for m in p.match.members.all()),
-                    "yes" if p.at_risk else "no",
-                    "; ".join(r.label for r in p.reasons),
-                    "; ".join(m.label for m in p.milestones),
-                ]
-                for p in board.pairs
-            ],
-        ],
-        "checkins": [
-            ["month", "average pulse", "check-ins", "note"],
-            *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in board.checkin_trend],
-        ],
-        "results": [["measure", "everyone", "junior mentors", "senior mentees"]],
-        "recommendations": [["status", "count"], *[[label, n] for _value, label, n in board.recommendations]],
-        "curriculum": [["category", "months"], *[[label, n] for _value, label, n in board.mix.rows]],
-    }
+    rows: list[list[Any]] = [["measure", "everyone", "junior mentors", "senior mentees"]]
     for key, attribute, label in (
         ("satisfaction", "average", "satisfaction (1–5)"),
         ("relationship", "yes_share", "relationship formed (%)"),
         ("continue", "yes_share", "want to continue (%)"),
     ):
-        tables["results"].append(
-            [label] + [shown(results.get(key), attribute) for results in (board.results_all, board.results_junior, board.results_senior)]
-        )
-    return tables
+        rows.append([label] + [shown(cells.get(key), attribute) for cells in (results.everyone, results.juniors, results.seniors)])
+    return rows
+
+
+# Each dashboard CSV computes only its own table.
+DASHBOARD_CSV: dict[str, Callable[[Program], Iterable[list[Any]]]] = {
+    "funnel": lambda program: [["stage", "people"], *[[stage, n] for stage, n in selectors.funnel(program=program)]],
+    "meetings": lambda program: [
+        ["month", "planned", "held", "missed", "cancelled"],
+        *[[r.month, r.planned, r.held, r.missed, r.cancelled] for r in selectors.meeting_summary(program=program).months],
+    ],
+    "pairs": lambda program: chain([["pair", "at risk", "reasons", "milestones"]], selectors.pair_table_rows(program=program)),
+    "checkins": lambda program: [
+        ["month", "average pulse", "check-ins", "note"],
+        *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in selectors.checkin_trend(program=program)],
+    ],
+    "results": lambda program: results_table(selectors.survey_figures(program=program)),
+    "recommendations": lambda program: [
+        ["status", "count"],
+        *[[label, n] for _value, label, n in selectors.recommendation_counts(program=program)],
+    ],
+    "curriculum": lambda program: [
+        ["category", "months"],
+        *[[label, n] for _value, label, n in selectors.curriculum_mix(program=program).rows],
+    ],
+}
 
 
 @hr_required
 @require_GET
-def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """The program's health for HR: `?status=`, `?q=` and `?page=` choose the pairs listed,
+    `?print=1` is the printable report, `?csv=<table>` one table as a (streamed) CSV."""
     program = get_object_or_404(Program, pk=pk)
-    board = selectors.dashboard(program=program)
-    tables = dashboard_tables(board)
     table = request.GET.get("csv")
     if table:
-        if table not in tables:
+        export = DASHBOARD_CSV.get(table)
+        if export is None:
             raise Http404
-        return csv_response(tables[table], f"program-{program.pk}-{table}.csv")
-    template = "evaluation/report.html" if request.GET.get("print") else "evaluation/dashboard.html"
-    return render(request, template, {"program": program, "board": board, "tables": tables, "today": timezone.localdate()})
+        return csv_streaming_response(export(program), f"program-{program.pk}-{table}.csv")
+    if request.GET.get("print"):
+        board = selectors.dashboard(program=program)
+        context = {"program": program, "board": board, "results_table": results_table(board.results), "today": timezone.localdate()}
+        return render(request, "evaluation/report.html", context)
+    form = PairFilterForm(request.GET)
+    form.is_valid()  # a value that is not valid is the field's error; the others still filter
+    status, search = form.cleaned_data.get("status") or "", form.cleaned_data.get("q") or ""
+    facts = selectors.pair_facts(program=program)
+    board = selectors.dashboard(program=program, facts=facts)
+    listed = selectors.pairs_matching(program=program, facts=facts, status=status, search=search)
+    page = Paginator(listed, selectors.PAIRS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "program": program,
+        "board": board,
+        "results_table": results_table(board.results),
+        "form": form,
+        "page": page,
+        "pairs": selectors.pair_health_of(facts=list(page.object_list)),
+        "filters": [(value, label, n, _filter_url(value, search)) for value, label, n in board.health.filters],
+        "all_url": _filter_url("", search),
+        "clear_url": _filter_url(status, ""),
+        "status": status,
+        "search": search,
+    }
+    return render(request, "evaluation/dashboard.html", context)
+
+
+def _filter_url(status: str, search: str) -> str:
+    """The pair list's link for a health status and a search (page 1)."""
+    return "?" + urlencode({key: value for key, value in (("status", status), ("q", search)) if value})
 
 
 @hr_required
@@ -217,9 +251,11 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def pair_action(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=match_pk, program_id=pk)
     form = PairActionForm(request.POST)
+    # Back to the page, filter and search HR acted from.
+    back = safe_next(request, request.POST.get("next")) or reverse("evaluation:dashboard", args=[pk])
     if not form.is_valid():
         flash_form_errors(request, form)
-        return redirect("evaluation:dashboard", pk=pk)
+        return redirect(back)
     action, data = form.cleaned_data["action"], form.cleaned_data
     try:
         if action in {"pause", "resume"}:
@@ -235,7 +271,7 @@ def pair_action(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpRe
             messages.success(request, _("Note saved (visible to coordinators only)."))
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
-    return redirect("evaluation:dashboard", pk=pk)
+    return redirect(back)
 
 
 @hr_required

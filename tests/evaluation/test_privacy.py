@@ -71,7 +71,7 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
 
 def csv_rows(client, program, table):
     response = client.get(reverse("evaluation:dashboard", args=[program.pk]), {"csv": table})
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def everything_hr_sees(client, program) -> dict[str, str]:
@@ -82,7 +82,8 @@ def everything_hr_sees(client, program) -> dict[str, str]:
     for name, response in seen.items():
         assert response.status_code == 200, name
     return {
-        name: re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r'\1=""', response.content.decode()) for name, response in seen.items()
+        name: re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r'\1=""', response.getvalue().decode())
+        for name, response in seen.items()
     }
 
 
