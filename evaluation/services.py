@@ -20,7 +20,7 @@ from programs.services import register_on_enter
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
 from .notifications import KUDOS, SURVEY_DUE
-from .selectors import membership, participants, program_month
+from .selectors import forget_pair_facts, membership, participants, program_month
 
 # Free text has limits even where the column has none (SQLite enforces no length at all, and a
 # CharField's max_length would surface on PostgreSQL as a server error instead of a message).
@@ -83,7 +83,7 @@ def checkin_submit(
         raise ValidationError(already)
     try:
         with transaction.atomic():  # a savepoint: the same check-in sent twice at once is refused like one sent later
-            return CheckIn.objects.create(
+            checkin = CheckIn.objects.create(
                 program=program, match=member.match, user=user, month=month, pulse=pulse, meetings_as_planned=meetings_as_planned,
                 flags=flags, comment=(comment or "").strip(), reach_out=reach_out,
             )  # fmt: skip
@@ -91,6 +91,9 @@ def checkin_submit(
         if done.exists():  # checkin_once_a_month: the other submit committed first
             raise ValidationError(already) from None
         raise
+    # A pair asking HR to reach out shows on the dashboard at once, not after its facts expire.
+    transaction.on_commit(lambda: forget_pair_facts(program_id=program.pk))
+    return checkin
 
 
 def hr_note_add(*, match: Match, author: User, body: str) -> HRNote:

@@ -221,7 +221,7 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     form = PairFilterForm(request.GET)
     form.is_valid()  # a value that is not valid is the field's error; the others still filter
     status, search = form.cleaned_data.get("status") or "", form.cleaned_data.get("q") or ""
-    facts = selectors.pair_facts(program=program)
+    facts = selectors.recent_pair_facts(program=program, fresh=bool(request.GET.get("fresh")))
     board = selectors.dashboard(program=program, facts=facts)
     listed = selectors.pairs_matching(program=program, facts=facts, status=status, search=search)
     page = Paginator(listed, selectors.PAIRS_PER_PAGE).get_page(request.GET.get("page"))
@@ -237,6 +237,8 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
         "clear_url": _filter_url(status, ""),
         "status": status,
         "search": search,
+        "facts_as_of": facts.as_of,
+        "refresh_url": _filter_url(status, search) + ("&" if status or search else "") + "fresh=1",
     }
     return render(request, "evaluation/dashboard.html", context)
 
@@ -271,6 +273,8 @@ def pair_action(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpRe
             messages.success(request, _("Note saved (visible to coordinators only)."))
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
+    else:
+        selectors.forget_pair_facts(program_id=match.program_id)  # HR sees what they just did
     return redirect(back)
 
 

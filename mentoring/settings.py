@@ -421,6 +421,11 @@ NOTIFICATION_BATCH_SECONDS = 15
 # Sent and skipped outbox rows are deleted this many days after they were written (a daily job:
 # notifications.services.outbox_purge). Failed and queued rows stay. Not under 30 days: reminders
 # look back that far (notifications.registry.COLLECTOR_LOOKBACK) and must still find their row.
+# The HR dashboard's pair facts (a reading over every meeting, log and check-in of a program)
+# are reused this many seconds across pages, filters and searches; 0 reads them every time.
+DASHBOARD_FACTS_SECONDS = env_int("DASHBOARD_FACTS_SECONDS", 60)
+if DASHBOARD_FACTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"DASHBOARD_FACTS_SECONDS must be 0 or more, got {DASHBOARD_FACTS_SECONDS}.")
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180)
 if NOTIFICATION_RETENTION_DAYS < 30:
     raise ImproperlyConfigured(

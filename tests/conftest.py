@@ -70,6 +70,8 @@ def _fast_and_isolated(settings):
     # A private in-memory cache per test: allauth's rate limits count in the cache, and
     # clearing a shared Redis would also wipe Celery's queue in the service run.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}}
+    # Pages read their data afresh (tests/evaluation/test_dashboard_cache.py turns the reuse on).
+    settings.DASHBOARD_FACTS_SECONDS = 0
     yield
 
 

@@ -33,6 +33,7 @@ from .pairs import (
     PairSignal,
     PairStatus,
     RiskReason,
+    forget_pair_facts,
     health_badge,
     health_summary,
     pair_facts,
@@ -40,6 +41,7 @@ from .pairs import (
     pair_health_of,
     pair_table_rows,
     pairs_matching,
+    recent_pair_facts,
 )
 from .participants import (
     LOW_PULSE,
@@ -84,9 +86,11 @@ __all__ = [
     "health_summary",
     "meeting_summary",
     "membership",
+    "forget_pair_facts",
     "pair_facts",
     "pair_health",
     "pair_health_of",
+    "recent_pair_facts",
     "pair_table_rows",
     "pairs_matching",
     "participants",

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -163,6 +165,33 @@ def _any(condition: Q) -> Max:
 class PairHealthFacts:
     pairs: list[PairFacts]  # every running or paused pair, by primary key
     pairs_with_logs: int  # pairs of any status with held logs: the two-way street's denominator
+    as_of: datetime.datetime | None = None  # when they were read
+
+
+def _facts_key(program_id: int) -> str:
+    return f"evaluation:pair-facts:v1:{program_id}"
+
+
+def recent_pair_facts(*, program: Program, fresh: bool = False) -> PairHealthFacts:
+    """`pair_facts`, kept for DASHBOARD_FACTS_SECONDS: paging through a thousand pairs, filtering
+    and searching them reuse one reading instead of aggregating every meeting, log and check-in
+    again. The page says when they were read and offers a fresh reading (`fresh`); HR's own
+    pair actions and new check-ins forget them at once. They hold counts and yes/no facts only,
+    never a text."""
+    seconds = settings.DASHBOARD_FACTS_SECONDS
+    if seconds <= 0:
+        return pair_facts(program=program)
+    key = _facts_key(program.pk)
+    facts = None if fresh else cache.get(key)
+    if not isinstance(facts, PairHealthFacts):
+        facts = pair_facts(program=program)
+        cache.set(key, facts, seconds)
+    return facts
+
+
+def forget_pair_facts(*, program_id: int) -> None:
+    """The next dashboard reads the pairs' facts afresh (after a change HR expects to see)."""
+    cache.delete(_facts_key(program_id))
 
 
 def pair_facts(*, program: Program, now: datetime.datetime | None = None) -> PairHealthFacts:
@@ -223,7 +252,7 @@ def pair_facts(*, program: Program, now: datetime.datetime | None = None) -> Pai
             continue  # an ended (or earlier) pair: counted only
         pair.logged = True
         pair.sides = frozenset(side for side in SIDES if row[f"{side[0]}_{side[1]}"])
-    return PairHealthFacts(pairs=[pair.read(since=since, period=period) for pair in facts.values()], pairs_with_logs=with_logs)
+    return PairHealthFacts(pairs=[pair.read(since=since, period=period) for pair in facts.values()], pairs_with_logs=with_logs, as_of=now)
 
 
 def _severity(pair: PairFacts) -> tuple[int, int, int, int]:

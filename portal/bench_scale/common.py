@@ -25,7 +25,7 @@ class Row:
     measure: str
     result: str
     target: str
-    verdict: str  # PASS, MISS, ERROR or SKIP
+    verdict: str  # PASS, MISS, ERROR, SKIP or INFO (a figure for comparison)
 
 
 @dataclass
@@ -36,8 +36,8 @@ class Bench:
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-scale-")))
     production: dict[str, str] | None = None  # the environment of gunicorn and the workers, once prepared
 
-    def row(self, measure: str, result: str, target: str, passed: bool | None) -> None:
-        verdict = "SKIP" if passed is None else "PASS" if passed else "MISS"
+    def row(self, measure: str, result: str, target: str, passed: bool | None, *, info: bool = False) -> None:
+        verdict = "INFO" if info else "SKIP" if passed is None else "PASS" if passed else "MISS"
         self.rows.append(Row(measure, result, target, verdict))
         print(f"   {verdict:5} {measure}: {result} (target {target})", flush=True)
 
