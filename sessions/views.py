@@ -20,7 +20,7 @@ from programs.models import Program
 
 from . import calendar, selectors, services
 from .forms import ActionItemForm, CancelForm, ConfirmTimeForm, LogForm, NoteForm, ProposeForm, RescheduleForm
-from .models import ActionItem, CalendarFeed, Meeting, Project
+from .models import ActionItem, CalendarFeed, Meeting, Project, SessionLog
 
 JUNIOR_PREP = [
     _("Prepare the topic for the session"),
@@ -129,6 +129,17 @@ def action_toggle(request: AuthenticatedRequest, match_pk: int, item_pk: int) ->
     return redirect("mentoring_sessions:pair", match_pk=match.pk)
 
 
+def _log_initial(log: SessionLog | None, meeting: Meeting) -> dict[str, object]:
+    if log is None:
+        return {"held": "1", "actual_minutes": meeting.duration_minutes}
+    return {
+        "held": "1" if log.held else "0",
+        "actual_minutes": log.actual_minutes if log.held else meeting.duration_minutes,
+        "shared": log.shared,
+        "learned": log.learned,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -208,6 +219,11 @@ def meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         assert meeting.match is not None
         role = meeting.match.members.filter(user=request.user).values_list("role", flat=True).first()
     logs = selectors.logs_visible_to(user=request.user, meeting=meeting)
+    my_log = next((log for log in logs if log.author_id == request.user.pk), None)
+    if not forms["log"].is_bound:
+        # The log form shows what is saved (a missed meeting stays missed when the log is
+        # edited again); a first log starts from "we met, for the planned length".
+        forms["log"] = LogForm(initial=_log_initial(my_log, meeting))
     return render(
         request,
         "sessions/meeting.html",
@@ -217,7 +233,7 @@ def meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "forms": forms,
             "options": list(meeting.options.select_related("proposed_by")),
             "logs": logs,
-            "my_log": next((log for log in logs if log.author_id == request.user.pk), None),
+            "my_log": my_log,
             "attendance": selectors.group_session_attendance(meeting=meeting)
             if meeting.match_id is None and request.user.is_hr_coordinator
             else None,

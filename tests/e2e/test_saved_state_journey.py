@@ -1,0 +1,38 @@
+"""Browser journey (issue 14, item 1): the log form shows what is saved, so editing a log of
+a missed meeting does not turn it into a held one."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from matching.models import Match
+from sessions.models import Meeting, SessionLog
+from sessions.services import meeting_log
+from tests.sessions.conftest import confirmed_pairs
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_editing_a_missed_log_keeps_it_missed(sign_in, live_server, hr, screenshot_dir):
+    program, ((junior, senior),) = confirmed_pairs(hr)
+    kickoff = Meeting.objects.get(match=Match.objects.get(program=program), kind="kickoff")
+    Meeting.objects.filter(pk=kickoff.pk).update(status=Meeting.Status.SCHEDULED, starts_at=timezone.now() - datetime.timedelta(days=1))
+    kickoff.refresh_from_db()
+    meeting_log(meeting=kickoff, by=junior, held=False, shared="Nothing yet", learned="")
+
+    page = sign_in(junior)
+    page.goto(live_server.url + kickoff.get_absolute_url())
+    expect(page.get_by_label("No, it was missed")).to_be_checked()
+    expect(page.get_by_label("Yes")).not_to_be_checked()
+    expect(page.get_by_label("What I shared")).to_have_value("Nothing yet")
+    page.screenshot(path=screenshot_dir / "140-log-shows-missed.png", full_page=True)
+
+    page.get_by_label("What I learned").fill("We will try again next week")
+    page.get_by_role("button", name="Save log").click()
+    expect(page.get_by_text("Thanks for logging the meeting.")).to_be_visible()
+    log = SessionLog.objects.get(meeting=kickoff, author=junior)
+    assert log.held is False
+    assert log.learned == "We will try again next week"
+    expect(page.get_by_label("No, it was missed")).to_be_checked()
