@@ -170,6 +170,9 @@ class MeetingFacts:
     average_minutes: float | None
     pairs_without_recent_meeting: list[Match]
     period_days: int
+    confirmed_pairs: int = 0
+    # Confirmed within the period and not met yet: too new to list as quiet, but not "met".
+    new_pairs_not_met: int = 0
 
 
 def meeting_facts(*, program: Program) -> MeetingFacts:
@@ -196,6 +199,14 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
         .exclude(pk__in=recent)
         .prefetch_related(Prefetch("members", queryset=members))
     )
+    pairs = program.matches.filter(status=Match.Status.CONFIRMED).aggregate(
+        confirmed=Count("pk"), new_not_met=Count("pk", filter=Q(confirmed_at__gt=since) & ~Q(pk__in=recent))
+    )
     return MeetingFacts(
-        months=months, average_minutes=round(average, 1) if average else None, pairs_without_recent_meeting=quiet, period_days=period_days
+        months=months,
+        average_minutes=round(average, 1) if average else None,
+        pairs_without_recent_meeting=quiet,
+        period_days=period_days,
+        confirmed_pairs=pairs["confirmed"],
+        new_pairs_not_met=pairs["new_not_met"],
     )
