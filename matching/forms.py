@@ -1,12 +1,33 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from mentoring.models import User
+from mentoring.models import Level, User
 from mentoring.web import IdChoiceField, pk_from
 
 from .models import Match, MatchingConfig, PairRule
 from .selectors import EXPLANATION_FLAGS, REVIEW_ORDER, SCORE_BANDS
+
+LEVEL_STEP = Level.JUNIOR - Level.APPRENTICE
+
+
+def level_gap_choices() -> list[tuple[int, str]]:
+    """Level distances in the level names the rest of the product uses (levels are stored as
+    10, 20, … 70, so one step is 10)."""
+    levels = list(Level)
+    choices: list[tuple[int, str]] = [(0, str(_("Any level (same level allowed)")))]
+    for steps in range(1, len(levels)):
+        example = {"junior": levels[1].label, "senior": levels[min(1 + steps, len(levels) - 1)].label}
+        if 1 + steps >= len(levels):
+            example = {"junior": levels[0].label, "senior": levels[steps].label}
+        label = ngettext(
+            "%(steps)d level: %(junior)s → %(senior)s",
+            "%(steps)d levels: %(junior)s → %(senior)s",
+            steps,
+        ) % {"steps": steps, **example}
+        choices.append((steps * LEVEL_STEP, label))
+    return choices
 
 
 class ConfigForm(forms.Form):
@@ -15,7 +36,20 @@ class ConfigForm(forms.Form):
     chemistry = forms.IntegerField(label=_("Working-style chemistry"), min_value=0, max_value=100)
     diversity = forms.IntegerField(label=_("Different departments"), min_value=0, max_value=100)
     objective = forms.ChoiceField(label=_("Objective"), choices=MatchingConfig.Objective.choices)
-    min_level_gap = forms.IntegerField(label=_("Minimum level gap"), min_value=0, max_value=60)
+    min_level_gap = forms.TypedChoiceField(
+        label=_("Senior at least this far above the junior"),
+        coerce=int,
+        choices=level_gap_choices,
+        error_messages={"invalid_choice": _("Pick one of the level distances offered.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        gap = self.initial.get("min_level_gap")
+        field = self.fields["min_level_gap"]
+        if isinstance(gap, int) and gap not in {value for value, _label in field.choices}:
+            # A gap saved before levels were offered by name stays as it was until HR picks one.
+            field.choices = [*field.choices, (gap, _("%(points)d level points (set earlier)") % {"points": gap})]
 
 
 class ReviewFilterForm(forms.Form):

@@ -72,6 +72,15 @@ class MatchRun(models.Model):
         return f"{self.program} run {self.pk}"
 
     @property
+    def method_description(self) -> str:
+        """The method in words HR can read (the stored `algorithm` names the solver)."""
+        if self.algorithm.startswith("groups:"):
+            method = _("Groups formed by an optimisation model (mixed-integer program)")
+        else:
+            method = _("One-to-one pairs: the best assignment of everyone at once (Hungarian method)")
+        return _("%(method)s. Goal: %(objective)s.") % {"method": method, "objective": self.get_objective_display()}
+
+    @property
     def junior_coverage(self) -> float:
         return self.juniors_matched / self.juniors_in_pool if self.juniors_in_pool else 0.0
 

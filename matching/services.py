@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentoring.models import User
 from notifications.services import Message, notify_many
@@ -168,7 +169,15 @@ def refusal_reasons(problem: Problem, j: int, s: int) -> list[str]:
     if problem.limits.excluded[j, s]:
         reasons.append(_("the pair is excluded by an HR rule or an earlier decline"))
     if problem.limits.level[j, s]:
-        reasons.append(_("the senior is not at least %(gap)s level points above the junior") % {"gap": problem.config.min_level_gap})
+        steps = problem.config.min_level_gap // 10  # levels are stored 10 apart (mentoring.models.Level)
+        reasons.append(
+            ngettext(
+                "the senior is not at least %(steps)d level above the junior",
+                "the senior is not at least %(steps)d levels above the junior",
+                steps,
+            )
+            % {"steps": steps}
+        )
     if problem.limits.language[j, s]:
         reasons.append(_("they share no language"))
     return reasons
