@@ -105,6 +105,7 @@ class Meeting(models.Model):
     video_link = models.URLField(_("video link"), blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text=_("Calendar revision, raised on every change."))
+    offer_round = models.PositiveIntegerField(default=0, help_text=_("Raised each time a new set of times is offered."))
     cancel_reason = models.TextField(blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

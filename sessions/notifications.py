@@ -1,4 +1,4 @@
-"""The e-mails meetings send (scheduled or moved, cancelled, with their calendar files) and
+"""The e-mails meetings send (times offered, scheduled, moved, cancelled, with their calendar files) and
 their reminders (24 hours and 1 hour before, the log the morning after), registered with
 the outbox from `SessionsConfig.ready()`."""
 
@@ -18,6 +18,8 @@ from notifications.services import Message
 from notifications.sweep import local_time
 
 MEETING_SCHEDULED = "meeting_scheduled"
+MEETING_MOVED = "meeting_moved"
+TIMES_OFFERED = "times_offered"
 MEETING_CANCELLED = "meeting_cancelled"
 MEETING_REMINDER = "meeting_reminder"
 MEETING_SOON = "meeting_soon"
@@ -42,7 +44,7 @@ def _meeting(notification):
         attachments = [("invite.ics", calendar.invitation(meeting, people, cancel=True), "text/calendar; charset=utf-8; method=CANCEL")]
     elif notification.recipient_id not in {person.pk for person in people}:
         return None
-    elif notification.kind == MEETING_SCHEDULED:
+    elif notification.kind in {MEETING_SCHEDULED, MEETING_MOVED}:
         if meeting.status != Meeting.Status.SCHEDULED or pair_status not in {Match.Status.CONFIRMED, Match.Status.PAUSED}:
             return None  # cancelled since (the cancellation mail says so), or the pair ended
         attachments = [("invite.ics", calendar.invitation(meeting, people), "text/calendar; charset=utf-8; method=REQUEST")]
@@ -57,6 +59,73 @@ def _meeting(notification):
     elif meeting.status != Meeting.Status.SCHEDULED:
         return None  # a reminder about a meeting that moved on is noise
     return {"meeting": meeting, "program": meeting.program, "people": people, "url": absolute_url(meeting.get_absolute_url())}, attachments
+
+
+def _times_offered(notification):
+    """To whoever has to pick one of the offered times; nothing when the offer no longer stands
+    (picked, replaced by another round, cancelled) or the pair no longer meets."""
+    from .models import Meeting
+    from .selectors import participants_of
+
+    meeting = Meeting.objects.select_related("program", "match", "proposed_by").filter(pk=notification.context.get("meeting_id")).first()
+    if (
+        meeting is None
+        or meeting.match is None
+        or meeting.status != Meeting.Status.PROPOSED
+        or meeting.offer_round != notification.context.get("offer_round")
+        or meeting.match.status != Match.Status.CONFIRMED
+        or meeting.proposed_by_id == notification.recipient_id
+    ):
+        return None
+    people = participants_of(meeting=meeting)
+    if notification.recipient_id not in {person.pk for person in people}:
+        return None
+    options = [option.starts_at for option in meeting.options.order_by("starts_at", "pk")]
+    if not options:
+        return None
+    by = meeting.proposed_by.get_full_name() if meeting.proposed_by else ""
+    return {
+        "meeting": meeting,
+        "program": meeting.program,
+        "options": options,
+        "by": by,
+        "url": absolute_url(meeting.get_absolute_url()),
+    }, []
+
+
+def _meeting_moved(notification):
+    """The new time, and what it was before; with the updated calendar invitation."""
+    from .models import Meeting
+
+    if notification.context.get("sequence") is not None:
+        current = Meeting.objects.filter(pk=notification.context.get("meeting_id")).values_list("sequence", flat=True).first()
+        if current != notification.context["sequence"]:
+            return None  # moved again (or cancelled) since: the later mail tells the latest
+    built = _meeting(notification)
+    if built is None:
+        return None
+    context, attachments = built
+    previous = notification.context.get("previous") or {}
+    meeting = context["meeting"]
+    try:
+        was = datetime.datetime.fromisoformat(previous["starts_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    context["previous"] = {
+        "starts_at": was,
+        "duration_minutes": previous.get("duration_minutes"),
+        "location": previous.get("location", ""),
+        "video_link": previous.get("video_link", ""),
+    }
+    context["changed"] = {
+        "time": was != meeting.starts_at,
+        "length": previous.get("duration_minutes") != meeting.duration_minutes,
+        "location": previous.get("location", "") != meeting.location,
+        "video_link": previous.get("video_link", "") != meeting.video_link,
+    }
+    mover = next((person for person in context["people"] if person.pk == notification.context.get("by_id")), None)
+    context["by"] = mover.get_full_name() if mover is not None else ""
+    return context, attachments
 
 
 def _members_by_pair(match_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
@@ -122,6 +191,8 @@ def log_reminders(now: datetime.datetime) -> list[Message]:
 
 def register() -> None:
     register_kind(NotificationKind(MEETING_SCHEDULED, _("Meeting scheduled or changed"), _meeting, essential=True))
+    register_kind(NotificationKind(TIMES_OFFERED, _("Times offered for a meeting: pick one"), _times_offered, essential=True))
+    register_kind(NotificationKind(MEETING_MOVED, _("Meeting moved"), _meeting_moved, essential=True))
     register_kind(NotificationKind(MEETING_CANCELLED, _("Meeting cancelled"), _meeting, essential=True))
     register_kind(NotificationKind(MEETING_REMINDER, _("Meeting reminder (24 hours before)"), _meeting))
     register_kind(NotificationKind(MEETING_SOON, _("Meeting reminder (1 hour before)"), _meeting))

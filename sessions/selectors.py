@@ -34,6 +34,21 @@ def participants_of(*, meeting: Meeting) -> list[User]:
     )
 
 
+def times_to_pick(*, user: User) -> list[Meeting]:
+    """Meetings of `user`'s running pairs where the other side offered times and `user` has to
+    pick one (the portal home's to-do), in one query."""
+    return list(
+        Meeting.objects.filter(
+            status=Meeting.Status.PROPOSED, match__status=Match.Status.CONFIRMED, match__members__user=user, options__isnull=False
+        )
+        .exclude(proposed_by=user)
+        .exclude(proposed_by=None)
+        .select_related("program")
+        .distinct()
+        .order_by("due_by", "pk")
+    )
+
+
 def pair_for(*, user: User, match_pk: int) -> Match:
     """A confirmed (or ended) match the user belongs to; Match.DoesNotExist otherwise."""
     members = MatchMember.objects.select_related("user", "user__department")

@@ -17,7 +17,7 @@ from notifications.services import Message, notify_many
 from programs.models import Program, Role
 
 from .models import KICKOFF_AGENDA, ActionItem, CalendarFeed, Meeting, Milestone, Note, Project, SessionLog, TimeOption, new_feed_token
-from .notifications import MEETING_CANCELLED, MEETING_SCHEDULED
+from .notifications import MEETING_CANCELLED, MEETING_MOVED, MEETING_SCHEDULED, TIMES_OFFERED
 from .selectors import participants_of
 
 MAX_OPTIONS = 5
@@ -220,6 +220,10 @@ def meeting_propose_times(
         raise ValidationError({"options": _("Offer between 1 and %(n)s times.") % {"n": MAX_OPTIONS}})
     if any(option <= timezone.now() for option in options):
         raise ValidationError({"options": _("Offer times in the future.")})
+    offered = sorted(meeting.options.filter(proposed_by=by).values_list("starts_at", flat=True))
+    wanted = (duration_minutes, location.strip(), video_link.strip(), by.pk)
+    if offered == options and (meeting.duration_minutes, meeting.location, meeting.video_link, meeting.proposed_by_id) == wanted:
+        return meeting  # already offered (a double submit, a second tab): no new round, nobody is told twice
     meeting.options.all().delete()
     TimeOption.objects.bulk_create([TimeOption(meeting=meeting, starts_at=option, proposed_by=by) for option in options])
     meeting.duration_minutes, meeting.location, meeting.video_link, meeting.proposed_by = (
@@ -228,12 +232,25 @@ def meeting_propose_times(
         video_link.strip(),
         by,
     )
+    meeting.offer_round += 1
     meeting.full_clean(exclude=["match", "topic", "lead", "milestone", "proposed_by"])
     meeting.save()
     if meeting.match_id is None:  # a coordinator's proposal for everyone is final at once
         first = meeting.options.order_by("starts_at", "pk").first()
         assert first is not None  # offered just above
         return meeting_confirm_time(meeting=meeting, by=by, option=first)
+    # The other side has to pick: tell them (the builder checks at send time that the offer stands).
+    notify_many(
+        Message(
+            person.pk,
+            TIMES_OFFERED,
+            f"{TIMES_OFFERED}:{meeting.pk}:{meeting.sequence}:{meeting.offer_round}:{person.pk}",
+            {"meeting_id": meeting.pk, "offer_round": meeting.offer_round, "by_id": by.pk},
+            meeting.program_id,
+        )
+        for person in participants_of(meeting=meeting)
+        if person.pk != by.pk
+    )
     return meeting
 
 
@@ -278,13 +295,31 @@ def meeting_reschedule(
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     _check_times(meeting, [starts_at], field="starts_at")
     wanted = (starts_at, duration_minutes, location.strip(), video_link.strip())
-    if (meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.video_link) == wanted:
+    before = (meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.video_link)
+    if before == wanted:
         return meeting  # already so (a double submit, a second tab): no new revision, nobody is told twice
     meeting.starts_at, meeting.duration_minutes, meeting.location, meeting.video_link = wanted
     meeting.sequence += 1
     meeting.full_clean(exclude=["match", "topic", "lead", "milestone", "proposed_by"])
     meeting.save()
-    _send_invitations(meeting, people)
+    # What changed goes with the mail: the builder shows it against the meeting as it is now.
+    assert before[0] is not None  # a scheduled meeting has a start
+    previous = {
+        "starts_at": before[0].isoformat(),
+        "duration_minutes": before[1],
+        "location": before[2],
+        "video_link": before[3],
+    }
+    notify_many(
+        Message(
+            person.pk,
+            MEETING_MOVED,
+            f"{MEETING_MOVED}:{meeting.pk}:{meeting.sequence}:{person.pk}",
+            {"meeting_id": meeting.pk, "sequence": meeting.sequence, "previous": previous, "by_id": by.pk},
+            meeting.program_id,
+        )
+        for person in people
+    )
     return meeting
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from matching.models import Match, MatchMember
 from mentoring.models import User
 from programs.models import Program, Role
+from sessions.selectors import times_to_pick
 
 from ..models import CheckIn, Survey
 
@@ -61,7 +62,7 @@ class Todo:
 
 
 def todo_for(*, user: User) -> list[Todo]:
-    """Pending check-ins and surveys for the portal home, in four queries."""
+    """Pending check-ins, surveys and times to pick for the portal home, in five queries."""
     from django.urls import reverse
 
     from ..models import Response
@@ -90,4 +91,12 @@ def todo_for(*, user: User) -> list[Todo]:
             todos.append(
                 Todo(_("End-of-program survey: %(name)s") % {"name": program.name}, reverse("evaluation:survey", args=[program.pk]))
             )
+    # Times the partner offered wait for this person's pick (one query, however many pairs).
+    todos += [
+        Todo(
+            _("Pick a time: %(meeting)s (%(program)s)") % {"meeting": meeting.title, "program": meeting.program.name},
+            meeting.get_absolute_url(),
+        )
+        for meeting in times_to_pick(user=user)
+    ]
     return todos

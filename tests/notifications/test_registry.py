@@ -30,6 +30,8 @@ def test_every_app_registered_its_kinds_with_templates():
         "match_confirmed",
         "meeting_scheduled",
         "meeting_cancelled",
+        "times_offered",
+        "meeting_moved",
     }
     collectors = set(registry.collectors())
     assert {

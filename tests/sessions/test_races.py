@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from notifications.models import Notification
 from sessions.models import CalendarFeed, Meeting
-from sessions.notifications import MEETING_SCHEDULED
+from sessions.notifications import MEETING_MOVED, MEETING_SCHEDULED
 from sessions.services import calendar_feed_regenerate, meeting_confirm_time, meeting_propose_times, meeting_reschedule
 from tests.races import needs_postgres, race
 from tests.sessions.conftest import soon
@@ -70,7 +70,9 @@ def scheduled(match, junior, senior) -> Meeting:
 
 
 def invitations_sent(meeting) -> list[int]:
-    return sorted(Notification.objects.filter(kind=MEETING_SCHEDULED, context__meeting_id=meeting.pk).values_list("recipient", flat=True))
+    """Everyone invited: the booking, then every move (each with its calendar update)."""
+    kinds = [MEETING_SCHEDULED, MEETING_MOVED]
+    return sorted(Notification.objects.filter(kind__in=kinds, context__meeting_id=meeting.pk).values_list("recipient", flat=True))
 
 
 @pytest.mark.django_db
