@@ -12,5 +12,6 @@ urlpatterns = [
     path("hr/programs/<id:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("hr/programs/<id:pk>/pairs/<id:match_pk>/", views.pair_action, name="pair_action"),
     path("hr/programs/<id:pk>/survey/", views.survey_manage, name="survey_manage"),
+    path("hr/programs/<id:pk>/survey/answers/<id:question_pk>/", views.survey_answers, name="survey_answers"),
     path("hr/programs/<id:pk>/recommendations/", views.recommendation_board, name="recommendation_board"),
 ]

@@ -175,8 +175,25 @@ def results_table(results: selectors.SurveyFigures) -> list[list[Any]]:
         ("continue", "yes_share", "want to continue (%)"),
     ):
         rows.append([label] + [shown(cells.get(key), attribute) for cells in (results.everyone, results.juniors, results.seniors)])
+    # HR's own questions, by the same rules: an average, a share of yes, or a count per option.
+    for cells in results.own:
+        question = cells[0].question
+        if question.kind == question.Kind.SCALE:
+            rows.append([_("%(question)s (1–5)") % {"question": question.text}, *[shown(cell, "average") for cell in cells]])
+        elif question.kind == question.Kind.YESNO:
+            rows.append([_("%(question)s (%% yes)") % {"question": question.text}, *[shown(cell, "yes_share") for cell in cells]])
+        elif question.kind == question.Kind.CHOICE:
+            for option in question.choices:
+                rows.append(
+                    [
+                        _("%(question)s: %(option)s") % {"question": question.text, "option": option},
+                        *["" if cell.hidden else dict(cell.counts).get(option, 0) for cell in cells],
+                    ]
+                )
     return rows
 
+
+REPORT_TEXT_SAMPLE = 30  # written survey answers per question the printed report shows; the rest are a page away
 
 # Each dashboard CSV computes only its own table.
 DASHBOARD_CSV: dict[str, Callable[[Program], Iterable[list[Any]]]] = {
@@ -190,7 +207,7 @@ DASHBOARD_CSV: dict[str, Callable[[Program], Iterable[list[Any]]]] = {
         ["month", "average pulse", "check-ins", "note"],
         *[[month, "" if avg is None else avg, n, note] for month, avg, n, note in selectors.checkin_trend(program=program)],
     ],
-    "results": lambda program: results_table(selectors.survey_figures(program=program)),
+    "results": lambda program: results_table(selectors.survey_figures(program=program, sample=0)),
     "recommendations": lambda program: [
         ["status", "count"],
         *[[label, n] for _value, label, n in selectors.recommendation_counts(program=program)],
@@ -215,7 +232,7 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
             raise Http404
         return csv_streaming_response(export(program), f"program-{program.pk}-{table}.csv")
     if request.GET.get("print"):
-        board = selectors.dashboard(program=program)
+        board = selectors.dashboard(program=program, text_sample=REPORT_TEXT_SAMPLE)
         context = {"program": program, "board": board, "results_table": results_table(board.results), "today": timezone.localdate()}
         return render(request, "evaluation/report.html", context)
     form = PairFilterForm(request.GET)
@@ -320,6 +337,25 @@ def survey_manage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "evaluation/survey_manage.html",
         {"program": program, "survey": survey, "form": form, "responses": survey.responses.count() if survey else 0},
     )
+
+
+ANSWERS_PER_PAGE = 50
+
+
+@hr_required
+@require_GET
+def survey_answers(request: AuthenticatedRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Every written answer to one free-text question, anonymised (see `selectors.TextAnswers`), a page at a time."""
+    program = get_object_or_404(Program, pk=pk)
+    survey = get_object_or_404(Survey, program=program)
+    answers = next((t for t in selectors.survey_texts(survey=survey, sample=0) if t.question.pk == question_pk), None)
+    if answers is None:
+        raise Http404
+    page = None
+    if answers.shown:
+        listed = selectors.text_answers(survey=survey, question=answers.question, by_side=answers.by_side)
+        page = Paginator(listed, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "evaluation/survey_answers.html", {"program": program, "survey": survey, "answers": answers, "page": page})
 
 
 @hr_required

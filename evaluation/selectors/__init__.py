@@ -55,7 +55,18 @@ from .participants import (
     survey_for,
     todo_for,
 )
-from .results import DASHBOARD_KEYS, Aggregate, SurveyFigures, by_key, survey_breakdown, survey_figures, survey_results
+from .results import (
+    DASHBOARD_KEYS,
+    Aggregate,
+    SurveyFigures,
+    TextAnswers,
+    by_key,
+    survey_breakdown,
+    survey_figures,
+    survey_results,
+    survey_texts,
+    text_answers,
+)
 
 __all__ = [
     "DASHBOARD_KEYS",
@@ -76,6 +87,7 @@ __all__ = [
     "PairStatus",
     "RiskReason",
     "SurveyFigures",
+    "TextAnswers",
     "Todo",
     "by_key",
     "checkin_trend",
@@ -101,5 +113,7 @@ __all__ = [
     "survey_figures",
     "survey_for",
     "survey_results",
+    "survey_texts",
+    "text_answers",
     "todo_for",
 ]

@@ -133,9 +133,10 @@ class Dashboard:
         return self.results.seniors
 
 
-def dashboard(*, program: Program, facts: PairHealthFacts | None = None) -> Dashboard:
+def dashboard(*, program: Program, facts: PairHealthFacts | None = None, text_sample: int = 3) -> Dashboard:
     """Every figure of the dashboard and its printed report, each computed in the database;
-    `facts` (from `pair_facts`) when the caller has them already."""
+    `facts` (from `pair_facts`) when the caller has them already; `text_sample` written survey
+    answers per question."""
     return Dashboard(
         program=program,
         funnel=funnel(program=program),
@@ -143,6 +144,6 @@ def dashboard(*, program: Program, facts: PairHealthFacts | None = None) -> Dash
         health=health_summary(program=program, facts=pair_facts(program=program) if facts is None else facts),
         checkin_trend=checkin_trend(program=program),
         mix=curriculum_mix(program=program),
-        results=survey_figures(program=program),
+        results=survey_figures(program=program, sample=text_sample),
         recommendations=recommendation_counts(program=program),
     )

@@ -7,7 +7,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F, QuerySet, TextField, Window
+from django.db.models.functions import Cast, Lower, RowNumber
 
 from programs.models import Program, Role, Topic
 
@@ -59,9 +60,11 @@ def _aggregate(question: Question, tally: Tally, topic_names: Mapping[int, str],
     return aggregate
 
 
-def survey_breakdown(*, survey: Survey, keys: Collection[str] | None = None) -> dict[str | None, list[Aggregate]]:
-    """Every question's aggregate (or only those with one of `keys`) for everyone (key None) and
-    for each role, as HR may see them.
+def survey_breakdown(
+    *, survey: Survey, keys: Collection[str] | None = None, own: bool = False, questions: list[Question] | None = None
+) -> dict[str | None, list[Aggregate]]:
+    """Every question's aggregate (or only those with one of `keys`, plus with `own` HR's own
+    questions that are not free text) for everyone (key None) and for each role, as HR may see them.
 
     The one place the survey's privacy rules live; the dashboard, its CSV exports and the printed
     report all read from here.
@@ -79,7 +82,11 @@ def survey_breakdown(*, survey: Survey, keys: Collection[str] | None = None) -> 
     The database counts the answers by question, role and value; no answer is loaded.
     """
     released = survey.status == Survey.Status.CLOSED
-    questions = [question for question in survey.questions.all() if keys is None or question.key in keys]
+    questions = [
+        question
+        for question in (survey.questions.all() if questions is None else questions)
+        if keys is None or question.key in keys or (own and not question.key and question.kind != Question.Kind.TEXT)
+    ]
     tallies: dict[tuple[int, str | None], Tally] = defaultdict(list)
     for question_id, role, value, n in (
         Answer.objects.filter(response__survey=survey, question__in=[question.pk for question in questions])
@@ -104,9 +111,9 @@ def survey_breakdown(*, survey: Survey, keys: Collection[str] | None = None) -> 
         breakdown[None].append(_aggregate(question, everyone, topic_names, hidden=not released or size(question, None) < MIN_GROUP))
         small_role = any(0 < size(question, role) < MIN_GROUP for role in roles)
         for role in roles:
-            own = tallies[(question.pk, role)]
+            side = tallies[(question.pk, role)]
             hidden = not released or small_role or size(question, role) < MIN_GROUP
-            breakdown[role].append(_aggregate(question, own, topic_names, hidden=hidden))
+            breakdown[role].append(_aggregate(question, side, topic_names, hidden=hidden))
     return breakdown
 
 
@@ -125,21 +132,110 @@ DASHBOARD_KEYS = (Question.Key.SATISFACTION, Question.Key.RELATIONSHIP, Question
 
 
 @dataclass
+class TextAnswers:
+    """A free-text question's answers as HR may read them: only once the survey is closed and at
+    least MIN_GROUP people wrote something; by side only when no side that answered is smaller
+    than MIN_GROUP (the complementary rule of `survey_breakdown`). Never a name, a date or a pair,
+    and in alphabetical order, so neither who nor when can be read from them."""
+
+    question: Question
+    respondents: int
+    by_role: dict[str, int]
+    released: bool
+    sample: list[str] = field(default_factory=list)  # the first few, alphabetically
+
+    @property
+    def shown(self) -> bool:
+        return self.released and self.respondents >= MIN_GROUP
+
+    @property
+    def by_side(self) -> bool:
+        return self.shown and not any(0 < n < MIN_GROUP for n in self.by_role.values())
+
+    @property
+    def more(self) -> int:
+        return self.respondents - len(self.sample) if self.shown else 0
+
+
+def _written(survey: Survey) -> QuerySet[Answer]:
+    """The survey's free-text answers with something written in them."""
+    return Answer.objects.filter(response__survey=survey, question__kind=Question.Kind.TEXT).exclude(value="")
+
+
+def _alphabetical() -> list[Any]:
+    return [Lower(Cast("value", TextField())).asc(), Cast("value", TextField()).asc()]
+
+
+def survey_texts(*, survey: Survey, sample: int = 3, questions: list[Question] | None = None) -> list[TextAnswers]:
+    """Every free-text question's answers (see `TextAnswers`) with up to `sample` of them each,
+    in one query however many answers there are: each side's first few alphabetically, each
+    carrying its side's count (the first few of both sides hold the first few of all)."""
+    released = survey.status == Survey.Status.CLOSED
+    questions = list(survey.questions.all()) if questions is None else questions
+    texts = {
+        question.pk: TextAnswers(question=question, respondents=0, by_role={}, released=released)
+        for question in questions
+        if question.kind == Question.Kind.TEXT
+    }
+    if not texts:
+        return []
+    side = [F("question_id"), F("response__role")]
+    rows = (
+        _written(survey)
+        .filter(question__in=list(texts))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=side, order_by=_alphabetical()),
+            n=Window(Count("pk"), partition_by=side),
+        )
+        .filter(rank__lte=max(sample, 1))
+        .values_list("question_id", "response__role", "n", "rank", "value")
+    )
+    samples: dict[int, list[str]] = defaultdict(list)
+    for question_id, role, n, rank, value in rows:
+        texts[question_id].by_role[role] = n
+        if rank <= sample:
+            samples[question_id].append(str(value))
+    for answers in texts.values():
+        answers.respondents = sum(answers.by_role.values())
+        if answers.shown:
+            answers.sample = sorted(samples[answers.question.pk], key=lambda text: (text.casefold(), text))[:sample]
+    return list(texts.values())
+
+
+def text_answers(*, survey: Survey, question: Question, by_side: bool) -> QuerySet[Answer, tuple[str, str]]:
+    """All of one free-text question's written answers as (role, text), alphabetically (by side
+    first when `by_side`), for a paginator: the caller checks `TextAnswers.shown` first."""
+    order = ["response__role", *_alphabetical()] if by_side else _alphabetical()
+    return _written(survey).filter(question=question).order_by(*order).values_list("response__role", "value")
+
+
+@dataclass
 class SurveyFigures:
     survey: Survey | None
     released: bool
     everyone: dict[str, Aggregate]
     juniors: dict[str, Aggregate]
     seniors: dict[str, Aggregate]
+    # HR's own questions (not free text): (everyone, juniors, seniors) each
+    own: list[tuple[Aggregate, Aggregate, Aggregate]] = field(default_factory=list)
+    texts: list[TextAnswers] = field(default_factory=list)
 
 
-def survey_figures(*, program: Program) -> SurveyFigures:
-    survey = Survey.objects.filter(program=program).first()
-    results = survey_breakdown(survey=survey, keys=DASHBOARD_KEYS) if survey else {}
+def survey_figures(*, program: Program, sample: int = 3) -> SurveyFigures:
+    """The survey's figures for the dashboard, its report and its CSV; `sample` free-text answers
+    per question."""
+    # The survey comes with its questions (every survey has the built-in ones): one query for both.
+    questions = list(Question.objects.filter(survey__program=program).select_related("survey"))
+    survey = questions[0].survey if questions else Survey.objects.filter(program=program).first()
+    results = survey_breakdown(survey=survey, keys=DASHBOARD_KEYS, own=True, questions=questions) if survey else {}
+    everyone = results.get(None, [])
+    juniors, seniors = results.get(Role.JUNIOR, []), results.get(Role.SENIOR, [])
     return SurveyFigures(
         survey=survey,
         released=bool(survey and survey.status == Survey.Status.CLOSED),
-        everyone=by_key(results=results.get(None, [])),
-        juniors=by_key(results=results.get(Role.JUNIOR, [])),
-        seniors=by_key(results=results.get(Role.SENIOR, [])),
+        everyone=by_key(results=everyone),
+        juniors=by_key(results=juniors),
+        seniors=by_key(results=seniors),
+        own=[cells for cells in zip(everyone, juniors, seniors, strict=True) if not cells[0].question.key],
+        texts=survey_texts(survey=survey, sample=sample, questions=questions) if survey else [],
     )
