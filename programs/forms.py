@@ -25,6 +25,9 @@ def coordinator_queryset():
     return User.objects.filter(Q(groups__in=hr) | Q(is_superuser=True), is_active=True).distinct().order_by("last_name", "first_name")
 
 
+GROUP_SIZE_FIELDS = ("group_juniors_min", "group_juniors_max", "group_seniors_min", "group_seniors_max")
+
+
 class ProgramForm(forms.ModelForm):
     coordinators = IdMultipleChoiceField(
         label=_("Coordinators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=True
@@ -44,6 +47,9 @@ class ProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["coordinators"].queryset = coordinator_queryset()
         self.fields["start_date"].required = False
+        for name in GROUP_SIZE_FIELDS:
+            # Asked of group programs only (see clean()): not marked required on the others.
+            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -58,15 +64,31 @@ class ProgramForm(forms.ModelForm):
                 _("Who takes part"),
                 Row(Column("target_juniors"), Column("target_seniors")),
                 Row(Column("junior_max_level"), Column("senior_min_level")),
-                HTML('<p class="small text-body-secondary">{% load i18n %}{% translate "Group format only:" %}</p>'),
-                Row(Column("group_juniors_min"), Column("group_juniors_max"), Column("group_seniors_min"), Column("group_seniors_max")),
                 "open_for_applications",
+            ),
+            Fieldset(
+                _("Group sizes (group format only)"),
+                HTML(
+                    '<p class="small text-body-secondary">{% load i18n %}'
+                    '{% translate "Only the group format uses these; other formats ignore them." %}</p>'
+                ),
+                Row(Column("group_juniors_min"), Column("group_juniors_max"), Column("group_seniors_min"), Column("group_seniors_max")),
+                css_class="group-sizes",
+                data_only_for_format=Program.Format.GROUP,
             ),
             Fieldset(_("Confidentiality and coordination"), "confidentiality_terms", "coordinators"),
         )
 
     def clean(self):
         cleaned = super().clean()
+        is_group = cleaned.get("format") == Program.Format.GROUP
+        for name in GROUP_SIZE_FIELDS:
+            if cleaned.get(name) is not None or name in self.errors:
+                continue
+            if is_group:
+                self.add_error(name, _("The group format needs this group size."))
+            else:  # keep what was there (or the default) for a later switch to groups
+                cleaned[name] = getattr(self.instance, name)
         junior, senior = cleaned.get("junior_max_level"), cleaned.get("senior_min_level")
         if junior is not None and senior is not None and junior >= senior:
             self.add_error("senior_min_level", _("Senior mentees must start above the highest junior level."))

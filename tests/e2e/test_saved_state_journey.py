@@ -4,12 +4,14 @@ a missed meeting does not turn it into a held one."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import Match
 from sessions.models import Meeting, SessionLog
 from sessions.services import meeting_log
+from tests.programs.factories import tech_program
 from tests.sessions.conftest import confirmed_pairs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,3 +38,16 @@ def test_editing_a_missed_log_keeps_it_missed(sign_in, live_server, hr, screensh
     assert log.held is False
     assert log.learned == "We will try again next week"
     expect(page.get_by_label("No, it was missed")).to_be_checked()
+
+
+def test_group_sizes_show_only_for_the_group_format(sign_in, live_server, hr, screenshot_dir):
+    """Issue 14, item 8: a one-to-one program's settings do not ask for group sizes."""
+    program = tech_program(hr=hr)
+    page = sign_in(hr)
+    page.goto(live_server.url + reverse("programs:edit", args=[program.pk]))
+    expect(page.get_by_label("Juniors per group (min)")).to_be_hidden()
+    page.screenshot(path=screenshot_dir / "141-one-to-one-settings.png", full_page=True)
+    page.get_by_label("Format").select_option("group")
+    expect(page.get_by_label("Juniors per group (min)")).to_be_visible()
+    expect(page.get_by_text("Group sizes (group format only)")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "142-group-settings.png", full_page=True)
