@@ -1,5 +1,6 @@
 """The e-mails evaluation sends (check-in due, the survey, its reminder, kudos, HR's weekly
-digest), registered with the outbox from `EvaluationConfig.ready()`."""
+digest, HR's same-day "please reach out" alert, leadership's answer to a recommendation),
+registered with the outbox from `EvaluationConfig.ready()`."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ SURVEY_DUE = "survey_due"
 SURVEY_REMINDER = "survey_reminder"
 KUDOS = "kudos"
 HR_DIGEST = "hr_digest"
+CHECKIN_REACH_OUT = "checkin_reach_out"
+RECOMMENDATION_ANSWERED = "recommendation_answered"
 CHECKIN_FROM_DAY = 7  # of each program month
 
 
@@ -82,6 +85,48 @@ def _digest(notification):
         "applications_waiting": program.applications.aggregate(n=Count("pk", filter=Q(status="submitted")))["n"],
         "url": absolute_url(program.get_manage_url()),
     }, []
+
+
+def reach_out_recipients(*, program: Program) -> list[int]:
+    """The program's coordinators who may act as HR now (as the weekly digest chooses them)."""
+    return list(program.coordinators.filter(pk__in=hr_coordinators().values("pk")).values_list("pk", flat=True))
+
+
+def _reach_out(notification):
+    """Only who asked and where to act: the mail leaves the product, so the comment (and the
+    pulse and challenges, which HR never sees per person) stay behind the HR pages' sign-in."""
+    from .models import CheckIn
+
+    checkin = CheckIn.objects.select_related("program", "user").filter(pk=notification.context.get("checkin_id"), reach_out=True).first()
+    if checkin is None or not notification.recipient.is_hr_coordinator:
+        return None  # gone, or no longer someone who may read HR's facts
+    program = checkin.program
+    if not program.coordinators.filter(pk=notification.recipient_id).exists():
+        return None  # no longer coordinates this program
+    url = absolute_url(reverse("evaluation:dashboard", args=[program.pk]) + "?status=reach_out")
+    return {"program": program, "person": checkin.user.get_full_name(), "person_email": checkin.user.email, "url": url}, []
+
+
+def recommendation_answer_digest(recommendation) -> str:
+    """What the authors were told, as a short fingerprint: the same answer saved twice is one mail."""
+    import hashlib
+
+    answer = "\x1f".join(
+        [recommendation.status, recommendation.leadership_response, str(recommendation.follow_up_date or ""), recommendation.outcome]
+    )
+    return hashlib.sha256(answer.encode()).hexdigest()[:16]
+
+
+def _recommendation_answered(notification):
+    from .models import Recommendation
+
+    recommendation = Recommendation.objects.select_related("program").filter(pk=notification.context.get("recommendation_id")).first()
+    if recommendation is None or not recommendation.authors.filter(pk=notification.recipient_id).exists():
+        return None
+    if recommendation_answer_digest(recommendation) != notification.context.get("answer"):
+        return None  # answered again since: that mail tells the latest
+    url = absolute_url(reverse("evaluation:recommendations", args=[recommendation.program_id]) + f"#recommendation-{recommendation.pk}")
+    return {"recommendation": recommendation, "program": recommendation.program, "url": url}, []
 
 
 def checkin_reminders(now: datetime.datetime) -> list[Message]:
@@ -164,6 +209,10 @@ def register() -> None:
     register_kind(NotificationKind(SURVEY_REMINDER, _("Reminder about the survey"), _program_action, recipient_hidden_from_hr=True))
     register_kind(NotificationKind(KUDOS, _("Kudos from HR"), _kudos))
     register_kind(NotificationKind(HR_DIGEST, _("Weekly program digest (HR)"), _digest, hr_only=True))
+    register_kind(
+        NotificationKind(CHECKIN_REACH_OUT, _("A participant asks HR to reach out (HR)"), _reach_out, essential=True, hr_only=True)
+    )
+    register_kind(NotificationKind(RECOMMENDATION_ANSWERED, _("Leadership's answer to your recommendation"), _recommendation_answered))
     register_collector("evaluation.checkin_reminders", checkin_reminders)
     register_collector("evaluation.survey_reminders", survey_reminders)
     register_collector("evaluation.hr_digests", hr_digests)

@@ -19,7 +19,7 @@ from programs.models import Program, Topic, TopicCategory
 from programs.services import register_on_enter
 
 from .models import Answer, Challenge, CheckIn, HRNote, Question, Recommendation, Response, Survey
-from .notifications import KUDOS, SURVEY_DUE
+from .notifications import CHECKIN_REACH_OUT, KUDOS, RECOMMENDATION_ANSWERED, SURVEY_DUE, reach_out_recipients, recommendation_answer_digest
 from .selectors import forget_pair_facts, membership, participants, program_month
 
 # Free text has limits even where the column has none (SQLite enforces no length at all, and a
@@ -93,6 +93,11 @@ def checkin_submit(
         raise
     # A pair asking HR to reach out shows on the dashboard at once, not after its facts expire.
     transaction.on_commit(lambda: forget_pair_facts(program_id=program.pk))
+    if reach_out:  # and the program's coordinators hear it the same day, not in next week's digest
+        notify_many(
+            Message(uid, CHECKIN_REACH_OUT, f"checkin-reach-out:{checkin.pk}:{uid}", {"checkin_id": checkin.pk}, program.pk)
+            for uid in reach_out_recipients(program=program)
+        )
     return checkin
 
 
@@ -317,9 +322,24 @@ def recommendation_update(
         raise ValidationError({"leadership_response": _("Record leadership's answer so the authors know why.")})
     if status == Recommendation.Status.ADOPTED and follow_up_date is None:
         raise ValidationError({"follow_up_date": _("An adopted recommendation needs a follow-up date.")})
+    before = recommendation_answer_digest(recommendation)
     recommendation.status = status
     recommendation.leadership_response = (leadership_response or "").strip()
     recommendation.follow_up_date = follow_up_date
     recommendation.outcome = (outcome or "").strip()
     recommendation.save()
+    answer = recommendation_answer_digest(recommendation)
+    if answer != before and status != Recommendation.Status.PROPOSED:
+        # The authors hear leadership's answer; the same answer saved twice (a double submit, a
+        # second tab) has the same key and is one mail.
+        notify_many(
+            Message(
+                uid,
+                RECOMMENDATION_ANSWERED,
+                f"recommendation-answered:{recommendation.pk}:{answer}:{uid}",
+                {"recommendation_id": recommendation.pk, "answer": answer},
+                recommendation.program_id,
+            )
+            for uid in recommendation.authors.values_list("pk", flat=True)
+        )
     return recommendation

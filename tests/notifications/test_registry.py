@@ -32,6 +32,7 @@ def test_every_app_registered_its_kinds_with_templates():
         "meeting_cancelled",
         "times_offered",
         "meeting_moved",
+        "checkin_reach_out",
     }
     collectors = set(registry.collectors())
     assert {
