@@ -12,6 +12,7 @@ from matching.selectors import matches_visible_to
 from mentoring.selectors import profile_for
 from mentoring.web import AuthenticatedRequest
 from programs import selectors as program_selectors
+from sessions import selectors as session_selectors
 
 
 @login_required
@@ -19,6 +20,7 @@ from programs import selectors as program_selectors
 def home(request: AuthenticatedRequest) -> HttpResponse:
     portal = {
         "todos": todo_for(user=request.user),
+        "next_steps": session_selectors.next_steps_for(user=request.user),
         "matches": matches_visible_to(user=request.user),
         "invitations": program_selectors.invitations_for(user=request.user),
         "applications": program_selectors.applications_of(user=request.user),

@@ -6,14 +6,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
 from mentoring.models import User
 from programs.models import Program, Role
 
-from .models import ActionItem, Meeting, Note, SessionLog
+from .models import ActionItem, Meeting, Note, SessionLog, TimeOption
+from .preparation import prep_for
 
 PAIR_STATUSES = [Match.Status.CONFIRMED, Match.Status.PAUSED, Match.Status.ENDED]
 
@@ -225,3 +227,91 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
         confirmed_pairs=pairs["confirmed"],
         new_pairs_not_met=pairs["new_not_met"],
     )
+
+
+# --- the portal home: what is next, and what is overdue ---------------------------------------
+OVERDUE_LIMIT = 5  # the home flags the oldest few; the pair space lists every meeting
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    meeting: Meeting
+    role: str | None  # the person's side in the meeting's pair; None in a program-wide session
+    partners: list[User]
+    prep: list
+
+
+@dataclass(frozen=True)
+class Overdue:
+    class Reason:
+        NOT_SCHEDULED = "not_scheduled"  # planned by a date that has passed, no time offered
+        NOT_PICKED = "not_picked"  # times offered, none picked, planned date passed
+        LOG_MISSING = "log_missing"  # held (or its time is over) and the person wrote no log
+
+    meeting: Meeting
+    reason: str
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    next_meeting: NextMeeting | None
+    overdue: list[Overdue]
+
+
+def next_steps_for(*, user: User) -> NextSteps:
+    """The person's next meeting (with partner, topic and their side's checklist) and what is
+    overdue in their running pairs, in four queries however many pairs or meetings there are."""
+    members = MatchMember.objects.select_related("user")
+    memberships = list(
+        MatchMember.objects.filter(user=user, match__status=Match.Status.CONFIRMED, match__confirmed_at__isnull=False)
+        .select_related("match")
+        .prefetch_related(Prefetch("match__members", queryset=members))
+    )
+    if not memberships:
+        return NextSteps(next_meeting=None, overdue=[])
+    pairs = {m.match_id: m for m in memberships}
+    programs = {m.match.program_id for m in memberships}
+    now, today = timezone.now(), timezone.localdate()
+    S = Meeting.Status
+
+    # What is late: planned by a date that has passed and still without a time, or met (its
+    # time has come) without this person's log. The oldest first, a few of them.
+    written = SessionLog.objects.filter(meeting=OuterRef("pk"), author=user)
+    late = list(
+        Meeting.objects.filter(match_id__in=pairs)
+        .filter(Q(status=S.PROPOSED, due_by__lt=today) | Q(status__in=[S.SCHEDULED, S.HELD], starts_at__lte=now) & ~Exists(written))
+        .annotate(offered=Exists(TimeOption.objects.filter(meeting=OuterRef("pk"))))
+        .select_related("program")
+        .order_by(Coalesce("due_by", TruncDate("starts_at")), "pk")[: 2 * OVERDUE_LIMIT]
+    )
+    overdue: list[Overdue] = []
+    running = None  # a meeting going on right now is the next one
+    for item in late:
+        if item.status == S.PROPOSED:
+            reason = Overdue.Reason.NOT_PICKED if item.offered else Overdue.Reason.NOT_SCHEDULED
+            overdue.append(Overdue(meeting=item, reason=reason))
+        elif item.is_over:
+            overdue.append(Overdue(meeting=item, reason=Overdue.Reason.LOG_MISSING))
+        elif item.status == S.SCHEDULED and running is None:
+            running = item
+
+    # The next meeting: the one going on, else the first on the calendar, else the first the
+    # pair still has to find a time for (a program-wide session is HR's to schedule).
+    mine = Meeting.objects.filter(Q(match_id__in=pairs) | Q(match=None, program_id__in=programs)).select_related("topic", "program")
+    if running is not None:
+        candidates = mine.filter(pk=running.pk)
+    else:
+        candidates = mine.filter(Q(status=S.SCHEDULED, starts_at__gt=now) | Q(status=S.PROPOSED, match_id__in=pairs)).order_by(
+            Case(When(status=S.SCHEDULED, then=0), default=1), "starts_at", F("due_by").asc(nulls_last=True), "month", "pk"
+        )
+    meeting = candidates.first()
+    next_meeting = None
+    if meeting is not None:
+        member = pairs.get(meeting.match_id) if meeting.match_id else None
+        next_meeting = NextMeeting(
+            meeting=meeting,
+            role=member.role if member else None,
+            partners=[m.user for m in member.match.members.all() if m.user_id != user.pk] if member else [],
+            prep=prep_for(member.role if member else None),
+        )
+    return NextSteps(next_meeting=next_meeting, overdue=overdue[:OVERDUE_LIMIT])

@@ -21,24 +21,7 @@ from programs.models import Program
 from . import calendar, selectors, services
 from .forms import ActionItemForm, CancelForm, ConfirmTimeForm, LogForm, NoteForm, ProposeForm, RescheduleForm
 from .models import ActionItem, CalendarFeed, Meeting, Project, SessionLog
-
-JUNIOR_PREP = [
-    _("Prepare the topic for the session"),
-    _("Have concrete examples ready — show, don't just tell"),
-    _("Don't over-prepare: stay authentic"),
-    _("Make it practical: a tool to try, a screen to look at together"),
-]
-SENIOR_PREP = [
-    _("Bring openness"),
-    _("Think of concrete questions or topics"),
-    _("Leave the ego at the door"),
-    _("Take notes"),
-]
-IN_SESSION = [
-    _("Eye level: the junior is the expert in this session, whatever the titles."),
-    _("Dialogue, not lecture: the senior shares context and experience too."),
-    _("Ask follow-up questions; don't get defensive."),
-]
+from .preparation import IN_SESSION, JUNIOR_PREP, SENIOR_PREP
 
 
 def _pair(request: AuthenticatedRequest, match_pk: int) -> Match:

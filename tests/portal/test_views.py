@@ -74,7 +74,8 @@ def test_portal_page_costs_the_same_at_two_sizes(client, junior, hr, name):
     large = measure(lambda: client.get(url))
     # Programs, invitations and pairs (with their members) are listed; nothing else grows.
     listed = {"programs.Program", "programs.Invitation", "matching.Match", "matching.MatchMember", "mentoring.User", "mentoring.Department"}
-    assert_flat(small, large, ceiling=16, listed=listed)
+    # Home's next meeting and overdue flags (sessions.selectors.next_steps_for) cost four of them.
+    assert_flat(small, large, ceiling=18, listed=listed)
     assert small.instances["matching.Match"] / 2 == large.instances["matching.Match"] / 10  # per pair, not per program
 
 
