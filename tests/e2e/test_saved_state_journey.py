@@ -51,3 +51,25 @@ def test_group_sizes_show_only_for_the_group_format(sign_in, live_server, hr, sc
     expect(page.get_by_label("Juniors per group (min)")).to_be_visible()
     expect(page.get_by_text("Group sizes (group format only)")).to_be_visible()
     page.screenshot(path=screenshot_dir / "142-group-settings.png", full_page=True)
+
+
+_TEXT_FITS = """(input) => {
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontSize} ${style.fontFamily}`;
+  const text = input.value || input.placeholder;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(text).width <= room;
+}"""
+
+
+def test_dashboard_inline_note_shows_its_whole_prompt(sign_in, live_server, hr, screenshot_dir):
+    """Issue 14, item 8: the HR dashboard's inline inputs are wide enough to read."""
+    program, _people = confirmed_pairs(hr)
+    page = sign_in(hr)
+    page.goto(live_server.url + reverse("evaluation:dashboard", args=[program.pk]))
+    note = page.get_by_label("HR note").first
+    expect(note).to_be_visible()
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "143-dashboard-inline-note.png", full_page=True)
+    assert note.evaluate(_TEXT_FITS), "the note's placeholder is cut off"
