@@ -1,6 +1,7 @@
 """Issue 14, item 2: every step that needs the other person's action tells them — offered
 times by mail and as a to-do on home, a moved meeting with what changed (old and new time)."""
 
+import functools
 import zoneinfo
 
 import pytest
@@ -12,6 +13,7 @@ from notifications.models import Notification
 from sessions.models import Meeting
 from sessions.notifications import MEETING_MOVED, TIMES_OFFERED
 from sessions.services import meeting_cancel, meeting_confirm_time, meeting_propose_times, meeting_reschedule
+from tests.races import needs_postgres, race
 from tests.sessions.conftest import soon
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,16 @@ def test_home_shows_the_partner_a_time_to_pick(client, pair):
     meeting_confirm_time(meeting=kickoff, by=senior, option=kickoff.options.get())
     client.force_login(senior)
     assert "Pick a time" not in client.get(reverse("portal:home")).content.decode()
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_offer_sent_twice_at_once_is_one_round_and_one_mail(pair):
+    program, match, junior, senior = pair
+    kickoff = Meeting.objects.get(match=match, kind="kickoff")
+    send = functools.partial(meeting_propose_times, meeting=kickoff, by=junior, options=[soon(3), soon(4)], duration_minutes=60)
+    outcomes = race(send, send)
+    assert all(outcome.ok for outcome in outcomes), [outcome.error for outcome in outcomes]
+    kickoff.refresh_from_db()
+    assert kickoff.offer_round == 1 and kickoff.options.count() == 2
+    assert list(Notification.objects.filter(kind=TIMES_OFFERED).values_list("recipient", flat=True)) == [senior.pk]
