@@ -69,3 +69,28 @@ def test_hr_pages_never_scroll_sideways_on_a_phone(sign_in, live_server, hr, scr
         page.screenshot(path=screenshot_dir / f"71-phone-{name}.png", full_page=True)
         assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], f"{name} scrolls sideways"
         assert page.evaluate(TABLES_OVERFLOWING_UNCONTAINED) == [], name
+
+
+def test_participant_pages_never_scroll_sideways_on_a_phone(sign_in, live_server, junior, screenshot_dir):
+    from sessions.models import Meeting
+    from tests.sessions.factories import MeetingFactory, SessionLogFactory
+
+    match = MatchFactory(junior=junior, program__name="Phone pair program")
+    held = MeetingFactory(match=match, title="A held session", held=True)
+    SessionLogFactory(meeting=held, author=junior, shared="A very long word: " + "x" * 80, learned="Patience")
+    MeetingFactory(match=match, title="The next one", status=Meeting.Status.SCHEDULED, scheduled=True)
+    pages = {
+        "home": reverse("portal:home"),
+        "pair": reverse("mentoring_sessions:pair", args=[match.pk]),
+        "meeting": reverse("mentoring_sessions:meeting", args=[held.pk]),
+        "checkin": reverse("evaluation:checkin", args=[match.program.pk]),
+        "journey": reverse("evaluation:journey", args=[match.program.pk]),
+        "recommendations": reverse("evaluation:recommendations", args=[match.program.pk]),
+    }
+    page = sign_in(junior)
+    page.set_viewport_size(PHONE)
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        page.screenshot(path=screenshot_dir / f"74-phone-{name}.png", full_page=True)
+        assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], f"{name} scrolls sideways"
+        assert page.evaluate(TABLES_OVERFLOWING_UNCONTAINED) == [], name
