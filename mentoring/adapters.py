@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -14,6 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .signup import password_choice_url, pending_signup_complete
+from .site import current_site_url
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mail templates call `current_site`: the product's name (not the host,
+    which the sites framework's stand-in would give: "Hello from 127.0.0.1:8011!") and the
+    host people reach it on."""
+
+    name: str
+    domain: str
 
 
 def signup_email_allowed(email: str) -> bool:
@@ -47,6 +61,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = MailSite(name=str(settings.SITE_NAME), domain=urlparse(current_site_url()).netloc)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)

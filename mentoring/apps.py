@@ -19,7 +19,12 @@ class MentoringConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.models.signals import post_migrate
+
+        from .site import check_site_url
+
+        checks.register(check_site_url, checks.Tags.security)
         from django.urls import register_converter
 
         from .web import IdConverter

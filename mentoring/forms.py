@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import ResetPasswordKeyForm, SignupForm
 from allauth.account.models import EmailAddress
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Level, User, known_timezones
-from .signup import pending_signup_hold
+from .signup import mailbox_proven, pending_signup_hold
 from .web import IdChoiceField
 
 
@@ -65,6 +65,16 @@ class DirectorySignupForm(SignupForm):
             EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": False})
         pending_signup_hold(session=request.session, user=user, raw_password=self.cleaned_data["password1"])
         return user
+
+
+class SetPasswordFromMailForm(ResetPasswordKeyForm):
+    """allauth's form behind a mailed set-password link ("Forgot your password?", a first
+    coordinator's link). The link reached the account's own address, so using it proves that
+    mailbox: the address counts as verified, and no second "please confirm" mail follows."""
+
+    def save(self) -> None:
+        super().save()
+        mailbox_proven(user=self.user)
 
 
 class ProfileForm(forms.Form):

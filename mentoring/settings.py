@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "mentoring.site.SiteFromRequestMiddleware",  # links in mails follow the host that served the request
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentoring.middleware.UserPreferencesMiddleware",
@@ -231,7 +232,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "mentoring.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "mentoring.adapters.SocialAccountAdapter"
-ACCOUNT_FORMS = {"signup": "mentoring.forms.DirectorySignupForm"}
+ACCOUNT_FORMS = {"signup": "mentoring.forms.DirectorySignupForm", "reset_password_from_key": "mentoring.forms.SetPasswordFromMailForm"}
+# A mailed set-password link proves the mailbox: using it signs in (still asking HR for their
+# authenticator code) instead of sending people back to the sign-in form.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 # allauth's rate limits stay at their (non-empty) defaults; they need a cache all processes
 # share, which the database cache is (see CACHES).
 # They count per client address. Behind a reverse proxy every request comes from the
@@ -433,5 +437,11 @@ if NOTIFICATION_RETENTION_DAYS < 30:
     )
 
 SITE_NAME = "Reverse Mentoring"
-# Links in e-mails point here.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails follow the host that served the request (mentoring/site.py); mails written
+# without one use the last site seen, else this. Empty: http://127.0.0.1:8000 (a system check
+# warns in production).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    _site = urlparse(SITE_URL)
+    if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
+        raise ImproperlyConfigured(f"SITE_URL must be the site's address such as https://mentoring.example.com, got {SITE_URL!r}.")

@@ -56,3 +56,14 @@ def password_choice_url(*, user: User) -> str:
     mailbox of `user` (the same kind of link "Forgot your password?" mails)."""
     key = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     return reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+
+
+def mailbox_proven(*, user: User) -> None:
+    """Someone used a link mailed to `user.email` (a set-password link, whose key is void once
+    the address changes): that address is verified, and primary since it is the only one."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    elif not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])

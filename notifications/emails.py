@@ -16,11 +16,17 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from mentoring.site import current_site_url, site_url_override
+
 from . import registry
+
+# The outbox row's context key holding the site of the request that wrote it (notify_many).
+SITE_URL_KEY = "_site_url"
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """`path` on the site the mail is for (see mentoring/site.py)."""
+    return current_site_url() + path
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -41,7 +47,7 @@ def build_email(*, to, template: str, context: dict, attachments: Sequence[tuple
         translation.override(getattr(to, "language", None) or settings.LANGUAGE_CODE),
         timezone.override(getattr(to, "timezone", None) or settings.TIME_ZONE),
     ):
-        full_context = {"recipient": to, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+        full_context = {"recipient": to, "site_name": settings.SITE_NAME, "site_url": current_site_url(), **context}
         subject = one_line(render_text(f"emails/{template}-subject.txt", full_context))
         text = render_text(f"emails/{template}.txt", full_context)
         html = render_to_string(f"emails/{template}.html", full_context)
@@ -60,7 +66,13 @@ def unsubscribe_token(user, kind: str) -> str:
 
 
 def render(notification) -> EmailMultiAlternatives | None:
-    """Build the mail from ids at send time; None when what it was about is gone."""
+    """Build the mail from ids at send time; None when what it was about is gone. Its links
+    point to the site of the request that wrote it, if any."""
+    with site_url_override(notification.context.get(SITE_URL_KEY)):
+        return _render(notification)
+
+
+def _render(notification) -> EmailMultiAlternatives | None:
     kind = registry.kind(notification.kind)
     if not notification.recipient.is_active:
         return None  # they left (deactivated) after the mail was written: it no longer makes sense

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -33,9 +33,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.models import User
+from mentoring.site import request_site_url
 
 from . import registry
-from .emails import UNSUBSCRIBE_SALT, render
+from .emails import SITE_URL_KEY, UNSUBSCRIBE_SALT, render
 from .models import EmailPreference, Notification
 from .selectors import preferences_of
 from .smtp import Failure, Outcome, classify
@@ -79,6 +80,9 @@ def notify_many(messages: Iterable[Message], *, enqueue_after_commit: bool = Tru
     messages = list(messages)
     if not messages:
         return []
+    site = request_site_url()
+    if site:  # written during a request: the mail links to the host that served it
+        messages = [replace(m, context={**m.context, SITE_URL_KEY: site}) for m in messages]
     disabled = _disabled(m.recipient_id for m in messages)
     essential = registry.essential_keys()
     wanted: dict[str, Message] = {}

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mentoring.site import current_site_url
+
 PRODID = "-//Reverse Mentoring//Meetings//EN"
 
 
@@ -56,7 +58,7 @@ def _event(meeting, attendees: Iterable, *, cancelled: bool = False) -> Event:
     lines = [str(item) for item in meeting.agenda]
     if meeting.video_link:
         lines.append(meeting.video_link)
-    lines.append(settings.SITE_URL.rstrip("/") + meeting.get_absolute_url())
+    lines.append(current_site_url() + meeting.get_absolute_url())
     event.add("description", "\n".join(lines))
     if meeting.location or meeting.video_link:
         event.add("location", meeting.location or meeting.video_link)

@@ -30,12 +30,14 @@ CONFIG_VARS = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the test suite for Playwright, never in production
     "TRUSTED_PROXY_COUNT",
     "TRUSTED_CLIENT_IP_HEADER",
+    "SITE_URL",
 }
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k7#Qp2vX9!mLr4Zt8@bNc6Yw1$hJd3Fs5^gKx0&eUa7*iOq2(Rz",
     "ALLOWED_HOSTS": "mentoring.example.com",
     "TRUSTED_PROXY_COUNT": "1",  # gunicorn behind one reverse proxy
+    "SITE_URL": "https://mentoring.example.com",
 }
 
 PROBE = """
@@ -142,6 +144,20 @@ def test_documented_production_environment_passes_check_deploy():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_site_url_warns_at_start_up():
+    without = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **without)
+    assert result.returncode != 0
+    assert "mentoring.W001" in result.stderr + result.stdout and "SITE_URL is not set" in result.stderr + result.stdout
+    assert "mentoring.W001" not in run(["manage.py", "check"]).stderr  # development needs none
+
+
+@pytest.mark.parametrize("url", ["mentoring.example.com", "https://mentoring.example.com/app", "ftp://x.example.com"])
+def test_a_malformed_site_url_is_refused_at_start_up(url):
+    result = run(["-c", PROBE], SITE_URL=url)
+    assert result.returncode != 0 and "SITE_URL must be the site's address" in result.stderr
 
 
 CLIENT_IP_PROBE = """
