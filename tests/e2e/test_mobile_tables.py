@@ -94,3 +94,8 @@ def test_participant_pages_never_scroll_sideways_on_a_phone(sign_in, live_server
         page.screenshot(path=screenshot_dir / f"74-phone-{name}.png", full_page=True)
         assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], f"{name} scrolls sideways"
         assert page.evaluate(TABLES_OVERFLOWING_UNCONTAINED) == [], name
+        if name == "meeting":
+            # Each checklist box stays beside its text when the text wraps.
+            item = page.locator(".prep-list li").nth(1)
+            box, label = item.locator("input").bounding_box(), item.locator("label").bounding_box()
+            assert box and label and box["x"] + box["width"] <= label["x"] and box["y"] >= label["y"] - 4, (box, label)
