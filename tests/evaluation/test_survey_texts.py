@@ -170,3 +170,14 @@ def test_the_written_answers_selector_matches_survey_breakdown(hr):
         if aggregate.question.kind == Question.Kind.TEXT and not aggregate.hidden:
             written = sorted((t for t in aggregate.texts if t), key=lambda t: (t.casefold(), t))
             assert texts[aggregate.question.pk].sample == written
+
+
+def test_the_dashboard_shows_a_few_written_answers_at_the_same_cost_however_many(hr_client, hr):
+    few, _s, _q = closed_program(hr, pairs=3)
+    many, _s, _q = closed_program(hr, pairs=12, worked=[f"Answer number {n:02}" for n in range(24)])
+    small = measure(lambda: dashboard(hr_client, few))
+    large = measure(lambda: dashboard(hr_client, many))
+    assert small.count == large.count
+    assert "evaluation.Answer" not in large.instances and "evaluation.Response" not in large.instances
+    page = large.result.content.decode()
+    assert [n for n in range(24) if f"Answer number {n:02}" in page] == [0, 1, 2] and "Read all 24 answers" in page
