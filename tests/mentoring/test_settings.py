@@ -154,6 +154,16 @@ def test_production_without_site_url_warns_at_start_up():
     assert "mentoring.W001" not in run(["manage.py", "check"]).stderr  # development needs none
 
 
+@pytest.mark.parametrize("module", ["mentoring.wsgi", "mentoring.asgi"])
+def test_production_servers_warn_at_start_up_without_site_url(module):
+    load = f"import {module}; print('loaded', callable({module}.application))"
+    without = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run(["-c", load], **without)
+    assert "loaded True" in result.stdout and "SITE_URL is not set" in result.stderr
+    result = run(["-c", load], **PRODUCTION)
+    assert "loaded True" in result.stdout and "SITE_URL" not in result.stderr
+
+
 @pytest.mark.parametrize("url", ["mentoring.example.com", "https://mentoring.example.com/app", "ftp://x.example.com"])
 def test_a_malformed_site_url_is_refused_at_start_up(url):
     result = run(["-c", PROBE], SITE_URL=url)
