@@ -67,6 +67,7 @@ def world_args(world):
         "programs:invitation": {"token": world["invitation"].token},
         "mentoring_sessions:feed": {"token": world["feed"].token},
         "notifications:unsubscribe": {"token": world["unsubscribe"]},
+        "evaluation:survey_answers": {"question_pk": 1},  # HR's gate answers before any lookup
     }
     return by_parameter, by_route
 
