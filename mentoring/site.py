@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -47,12 +48,17 @@ def request_site_url() -> str | None:
     request = _request.get()
     url = site_url_of(request) if request is not None else None
     if url and _remembered_here.get("url") != url:
-        try:
-            cache.set(REMEMBERED_KEY, url, timeout=None)
-            _remembered_here["url"] = url
-        except Exception:  # a cache outage must not fail the request that writes a mail
-            logger.warning("Could not remember the site URL %s", url, exc_info=True)
+        # After the commit: outside the writer's transaction, and only once it has succeeded.
+        transaction.on_commit(lambda: _remember(url))
     return url
+
+
+def _remember(url: str) -> None:
+    try:
+        cache.set(REMEMBERED_KEY, url, timeout=None)
+        _remembered_here["url"] = url
+    except Exception:  # a cache outage must not fail the request that writes a mail
+        logger.warning("Could not remember the site URL %s", url, exc_info=True)
 
 
 def remembered_site_url() -> str | None:

@@ -45,7 +45,8 @@ def test_invitations_sent_from_another_host_and_port_link_to_it(hr_client, hr, j
 
 def test_a_mail_written_without_a_request_uses_the_last_site_seen(hr_client, hr, junior, senior, django_capture_on_commit_callbacks):
     program = tech_program(hr=hr, status=Program.Status.RECRUITING, open_call=False)
-    hr_client.post(reverse("programs:invite", args=[program.pk]), {"people": [junior.pk], "message": ""}, HTTP_HOST="localhost:8011")
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("programs:invite", args=[program.pk]), {"people": [junior.pk], "message": ""}, HTTP_HOST="localhost:8011")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         invite(program, hr, senior)  # a service called outside any request (a sweep, a command)
