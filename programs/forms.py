@@ -200,6 +200,27 @@ class InviteForm(forms.Form):
         self.fields["people"].queryset = people if people is not None else User.objects.none()
 
 
+class LanguagesCorrectionForm(forms.Form):
+    """HR corrects the languages on someone's application, with their agreement."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages they can meet in"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose at least one language they can meet in."), "invalid_choice": _("Unknown language.")},
+    )
+    person_agreed = forms.BooleanField(
+        label=_("The person agreed to this change"),
+        error_messages={"required": _("Change someone's application only with their agreement: confirm that they agreed.")},
+    )
+    agreement_note = forms.CharField(
+        label=_("How they agreed (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. by e-mail on 3 May")}),
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[

@@ -402,6 +402,31 @@ class Application(models.Model):
         return [str(names.get(code, code)) for code in self.languages]
 
 
+class ApplicationCorrection(models.Model):
+    """HR changed a fact of someone's application with their agreement: who, when, what
+    before and after, and how the person agreed (the audit trail of such corrections)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="corrections")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    field = models.CharField(max_length=40)
+    before = models.JSONField()
+    after = models.JSONField()
+    person_agreed = models.BooleanField(_("the person agreed to this change"))
+    agreement_note = models.CharField(_("how they agreed"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("application correction")
+        verbose_name_plural = _("application corrections")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(person_agreed=True), name="application_correction_person_agreed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.field} {self.changed_at:%Y-%m-%d}"
+
+
 class ApplicationTopic(models.Model):
     """A topic on an application: expertise the junior offers, or what the senior wants to learn."""
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("hr/programs/<id:pk>/invite/", hr.invite, name="invite"),
     path("hr/programs/<id:pk>/applications/", hr.application_list, name="applications"),
     path("hr/programs/<id:pk>/applications/<id:application_pk>/", hr.application_detail, name="application"),
+    path("hr/programs/<id:pk>/applications/<id:application_pk>/languages/", hr.application_correct, name="application_correct"),
     path("hr/topics/", hr.topic_list, name="topics"),
     path("hr/topics/<id:pk>/", hr.topic_edit, name="topic_edit"),
 ]

@@ -3,7 +3,9 @@
 from .intake import (
     ApplicationAnswers,
     InviteResult,
+    application_correct_languages,
     application_decide,
+    application_editable,
     application_submit,
     application_update,
     application_withdraw,
@@ -25,6 +27,8 @@ from .programs import (
 )
 
 __all__ = [
+    "application_editable",
+    "application_correct_languages",
     "ApplicationAnswers",
     "InviteResult",
     "MonthPlan",

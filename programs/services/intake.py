@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from mentoring.models import User
 from notifications.services import Message, notify, notify_many
 
-from ..models import TIME_SLOTS, Application, ApplicationTopic, Invitation, Program, Role, Topic
+from ..models import TIME_SLOTS, Application, ApplicationCorrection, ApplicationTopic, Invitation, Program, Role, Topic
 from ..notifications import APPLICATION_DECIDED, APPLICATION_RECEIVED, INVITATION
 from .programs import ensure_editable
 
@@ -232,16 +233,34 @@ def application_submit(*, program: Program, user: User, answers: ApplicationAnsw
     return application
 
 
+# matching.models.Match.Status values of a pair that is still on (matching is a higher layer).
+_LIVE_MATCH_STATUSES = ("proposed", "approved", "confirmed", "paused")
+
+
+def application_editable(*, application: Application) -> bool:
+    """The person may change their answers while recruiting, and during matching until they
+    are in a pair (proposed, offered or confirmed): a fact like a forgotten language can be
+    fixed before HR pairs them by hand."""
+    if not application.is_open:
+        return False
+    program = application.program
+    if program.status == Program.Status.RECRUITING:
+        return True
+    if program.status != Program.Status.MATCHING:
+        return False
+    return not application.user.match_memberships.filter(match__program=program, match__status__in=_LIVE_MATCH_STATUSES).exists()
+
+
 def application_update(*, application: Application, user: User, answers: ApplicationAnswers) -> Application:
     if application.user_id != user.pk:
         raise PermissionDenied(_("This is someone else's application."))
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
         program = application.program
-        if program.status != Program.Status.RECRUITING:
-            raise ValidationError(_("Applications can be changed until matching starts."))
         if not application.is_open:
             raise ValidationError(_("A %(status)s application cannot be changed.") % {"status": application.get_status_display().lower()})
+        if not application_editable(application=application):
+            raise ValidationError(_("Applications can be changed until you are matched; ask HR to correct a fact after that."))
         role = application_role(program=program, user=user)
         _check_answers(program=program, role=role, answers=answers, user=user)
         _write_answers(application, answers, role)
@@ -304,3 +323,41 @@ def applications_decide_bulk(*, applications: Iterable[Application], decision: s
             except ValidationError as exc:
                 problems.append(f"{application.user.get_full_name()}: {' '.join(exc.messages)}")
     return decided, problems
+
+
+def application_correct_languages(
+    *, application: Application, by: User, languages: list[str], person_agreed: bool, agreement_note: str = ""
+) -> Application:
+    """HR corrects the languages someone can meet in, with the person's agreement recorded, also
+    after matching started (so a pair the languages blocked can then be formed)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    errors: dict[str, list[str]] = {}
+    if not person_agreed:
+        errors["person_agreed"] = [_("Change someone's application only with their agreement: confirm that they agreed.")]
+    if not languages:
+        errors["languages"] = [_("Choose at least one language they can meet in.")]
+    elif any(code not in known for code in languages):
+        errors["languages"] = [_("Unknown language.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
+        ensure_editable(application.program)
+        if not application.is_open:
+            raise ValidationError(_("A %(status)s application cannot be changed.") % {"status": application.get_status_display().lower()})
+        before = list(application.languages)
+        after = [code for code, _name in settings.LANGUAGES if code in set(languages)]
+        if before == after:
+            return application
+        application.languages = after
+        application.save(update_fields=["languages", "updated_at"])
+        ApplicationCorrection.objects.create(
+            application=application,
+            changed_by=by,
+            field="languages",
+            before=before,
+            after=after,
+            person_agreed=True,
+            agreement_note=agreement_note.strip()[:300],
+        )
+    return application

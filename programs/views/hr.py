@@ -22,6 +22,7 @@ from ..forms import (
     CurriculumFormSet,
     DecisionForm,
     InviteForm,
+    LanguagesCorrectionForm,
     PeopleFilterForm,
     ProgramForm,
     TopicForm,
@@ -279,7 +280,54 @@ def application_detail(request: AuthenticatedRequest, pk: int, application_pk: i
         else:
             messages.success(request, _("Decision saved; %(name)s has been told.") % {"name": application.user.get_full_name()})
             return redirect("programs:applications", pk=program.pk)
-    return render(request, "programs/hr/application_detail.html", {"program": program, "application": application, "form": form})
+    return render(
+        request,
+        "programs/hr/application_detail.html",
+        {
+            "program": program,
+            "application": application,
+            "form": form,
+            "correction_form": LanguagesCorrectionForm(initial={"languages": application.languages}),
+        },
+    )
+
+
+@hr_required
+@require_POST
+def application_correct(request: AuthenticatedRequest, pk: int, application_pk: int) -> HttpResponse:
+    """HR corrects the languages on an application, with the person's agreement recorded."""
+    program = _program(pk)
+    try:
+        application = selectors.application_for_review(program=program, pk=application_pk)
+    except program.applications.model.DoesNotExist as exc:
+        raise Http404 from exc
+    form = LanguagesCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_correct_languages(
+                application=application,
+                by=request.user,
+                languages=form.cleaned_data["languages"],
+                person_agreed=form.cleaned_data["person_agreed"],
+                agreement_note=form.cleaned_data["agreement_note"],
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, _("Languages corrected for %(name)s; the change is recorded.") % {"name": application.user.get_full_name()}
+            )
+            return redirect("programs:application", pk=program.pk, application_pk=application.pk)
+    return render(
+        request,
+        "programs/hr/application_detail.html",
+        {
+            "program": program,
+            "application": application,
+            "form": DecisionForm(initial={"message": application.hr_message}),
+            "correction_form": form,
+        },
+    )
 
 
 @hr_required

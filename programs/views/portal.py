@@ -85,8 +85,8 @@ def apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("portal:programs")
-    if editing and program.status != Program.Status.RECRUITING:
-        messages.info(request, _("Applications can be changed until matching starts."))
+    if editing and application is not None and not services.application_editable(application=application):
+        messages.info(request, _("Applications can be changed until you are matched; ask HR to correct a fact after that."))
         return redirect("programs:my_application", pk=program.pk)
 
     form = ApplicationForm(
@@ -130,7 +130,11 @@ def my_application(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         program_id=pk,
         user=request.user,
     )
-    return render(request, "programs/portal/my_application.html", {"application": application, "program": application.program})
+    return render(
+        request,
+        "programs/portal/my_application.html",
+        {"application": application, "program": application.program, "editable": services.application_editable(application=application)},
+    )
 
 
 @login_required

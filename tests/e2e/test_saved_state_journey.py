@@ -9,9 +9,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import Match
+from mentoring.models import Level
+from programs.models import Program
+from programs.services import application_decide, program_transition
 from sessions.models import Meeting, SessionLog
 from sessions.services import meeting_log
-from tests.programs.factories import tech_program
+from tests.mentoring.factories import DepartmentFactory, UserFactory
+from tests.programs.factories import apply, tech_program
 from tests.sessions.conftest import confirmed_pairs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,3 +77,43 @@ def test_dashboard_inline_note_shows_its_whole_prompt(sign_in, live_server, hr, 
     note.scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "143-dashboard-inline-note.png", full_page=True)
     assert note.evaluate(_TEXT_FITS), "the note's placeholder is cut off"
+
+
+def test_hr_fixes_languages_with_consent_then_pairs_by_hand(sign_in, live_server, hr, screenshot_dir):
+    """Issue 14, item 9: refused for 'they share no language', HR corrects the senior's
+    languages with their agreement, and the pair by hand then works."""
+    program = tech_program(hr=hr, status=Program.Status.RECRUITING)
+    junior = UserFactory(level=Level.JUNIOR, first_name="Jana", last_name="Jung", department=DepartmentFactory(name="J"))
+    senior = UserFactory(level=Level.DIRECTOR, first_name="Sven", last_name="Alt", department=DepartmentFactory(name="S"))
+    application_decide(application=apply(program, junior, languages=["en"]), decision="accepted", by=hr)
+    application = apply(program, senior, languages=["de"])
+    application_decide(application=application, decision="accepted", by=hr)
+    program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
+
+    page = sign_in(hr)
+
+    def pair_by_hand():
+        page.goto(live_server.url + reverse("matching:review", args=[program.pk]))
+        page.get_by_label("Junior mentor").select_option(label="Jana Jung")
+        page.get_by_label("Senior mentee").select_option(label="Sven Alt")
+        page.get_by_role("button", name="Save", exact=True).click()
+
+    pair_by_hand()
+    expect(page.get_by_text("they share no language")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "144-pair-refused-no-language.png", full_page=True)
+
+    page.goto(live_server.url + reverse("programs:application", args=[program.pk, application.pk]))
+    page.get_by_label("English").check()
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("confirm that they agreed")).to_be_visible()
+    page.get_by_label("English").check()
+    page.get_by_label("The person agreed to this change").check()
+    page.get_by_label("How they agreed (optional)").fill("by e-mail today")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Languages corrected for Sven Alt; the change is recorded.")).to_be_visible()
+    expect(page.get_by_text("by e-mail today")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "145-languages-corrected.png", full_page=True)
+
+    pair_by_hand()
+    expect(page.get_by_text("Match created as a proposal.")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "146-paired-by-hand.png", full_page=True)

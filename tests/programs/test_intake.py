@@ -16,6 +16,7 @@ from programs.services import (
     program_transition,
     program_update,
 )
+from tests.matching.factories import MatchFactory
 from tests.mentoring.factories import UserFactory
 from tests.programs.factories import answers, apply, invite, tech_program, topic
 
@@ -187,7 +188,15 @@ def test_edit_own_application_until_matching(hr, junior, senior):
     with pytest.raises(PermissionDenied, match="someone else's application"):
         application_update(application=application, user=hr, answers=answers(program, junior))
     Program.objects.filter(pk=program.pk).update(status=Program.Status.MATCHING)
-    with pytest.raises(ValidationError, match="until matching starts"):
+    # Issue 14, item 9: during matching the person can still fix their answers until matched.
+    application_update(application=application, user=junior, answers=answers(program, junior, languages=["en", "de"]))
+    application.refresh_from_db()
+    assert application.languages == ["en", "de"]
+    MatchFactory(program=program, status="proposed", junior=junior, senior=senior)
+    with pytest.raises(ValidationError, match="until you are matched"):
+        application_update(application=application, user=junior, answers=answers(program, junior))
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.ACTIVE)
+    with pytest.raises(ValidationError, match="until you are matched"):
         application_update(application=application, user=junior, answers=answers(program, junior))
 
 
