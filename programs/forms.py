@@ -282,7 +282,13 @@ class ApplicationForm(forms.Form):
         label=_("When does it usually work for you?"), choices=[], widget=forms.CheckboxSelectMultiple
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages you can meet in"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+        label=_("Languages you can meet in"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick every language you could hold a meeting in: you are only paired with someone who shares one. "
+            "Your profile language is ticked to start with."
+        ),
     )
     style_directness = forms.TypedChoiceField(
         label=_("In conversations I am… diplomatic (1) – direct (5)"), choices=SCALE, coerce=int, widget=ButtonRadios, initial=3

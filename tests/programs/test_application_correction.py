@@ -36,6 +36,8 @@ def test_hr_corrects_languages_with_agreement_then_pairs_by_hand(hr_client, hr, 
     program, junior, senior = no_shared_language
     refusal = " ".join(_pair_by_hand(hr_client, program, junior, senior))
     assert "they share no language" in refusal
+    matching_page = hr_client.get(reverse("matching:review", args=[program.pk])).content.decode()
+    assert "Correct the languages on the person's application, with their agreement." in matching_page
     application = Application.objects.get(program=program, user=senior)
     url = reverse("programs:application_correct", args=[program.pk, application.pk])
 
@@ -96,7 +98,9 @@ def test_the_person_can_edit_until_matched(client, hr, no_shared_language):
     client.force_login(senior)
     page = client.get(reverse("programs:my_application", args=[program.pk])).content.decode()
     assert "Edit answers" in page
-    assert client.get(reverse("programs:apply", args=[program.pk])).status_code == 200
+    form_page = client.get(reverse("programs:apply", args=[program.pk]))
+    assert form_page.status_code == 200
+    assert "you are only paired with someone who shares one" in form_page.content.decode()
     MatchFactory(program=program, status="proposed", junior=junior, senior=senior)
     assert "Edit answers" not in client.get(reverse("programs:my_application", args=[program.pk])).content.decode()
     response = client.get(reverse("programs:apply", args=[program.pk]), follow=True)
