@@ -99,7 +99,7 @@ def test_hr_fixes_languages_with_consent_then_pairs_by_hand(sign_in, live_server
         page.get_by_role("button", name="Save", exact=True).click()
 
     pair_by_hand()
-    expect(page.get_by_text("they share no language")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("This pair cannot be matched: they share no language.")
     page.screenshot(path=screenshot_dir / "144-pair-refused-no-language.png", full_page=True)
 
     page.goto(live_server.url + reverse("programs:application", args=[program.pk, application.pk]))
