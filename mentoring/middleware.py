@@ -11,6 +11,23 @@ from django.views.defaults import bad_request
 logger = logging.getLogger(__name__)
 
 
+class RestoreLanguageMiddleware:
+    """Leave the thread's language as the request found it. LocaleMiddleware and the person's
+    preferences activate a language for the request and nothing switches it back, so a German
+    page left German behind for whatever the same thread did next (a test's mail, a thread
+    pool's next task)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        previous = translation.get_language()
+        try:
+            return self.get_response(request)
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()
+
+
 class UserPreferencesMiddleware:
     """Show each signed-in person times in their time zone and pages in their language."""
 

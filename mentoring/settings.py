@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mentoring.middleware.RestoreLanguageMiddleware",  # outermost: the language goes back after the response is made
     "django.middleware.security.SecurityMiddleware",
     "mentoring.middleware.ContentSecurityPolicyMiddleware",  # django-csp; before WhiteNoise, so static files carry the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -289,3 +289,16 @@ def test_applied_import_page_says_who_applied_it(hr_client, hr):
     page = hr_client.get(record.get_absolute_url()).content.decode()
     assert "by Hannah Reyes: 4 added, 0 updated, 0 unchanged." in page
     assert 'value="confirm"' not in page
+
+
+def test_a_german_page_leaves_no_german_behind(client, junior):
+    """The language a request activates (the person's, or Accept-Language) ends with it."""
+    from django.utils import translation
+
+    junior.language = "de"
+    junior.save(update_fields=["language"])
+    client.force_login(junior)
+    translation.activate("en")
+    response = client.get("/")
+    assert response["Content-Language"] == "de"
+    assert translation.get_language() == "en"
