@@ -13,7 +13,7 @@ import time
 from urllib.parse import urlsplit
 
 from .common import DOMAIN, Bench, BenchError, body_of, counted, hr_client, kb, rss_bytes, scaled, time_get, view_row
-from .dataset import FIRST_NAMES, LAST_NAMES
+from .names import FIRST_NAMES, LAST_NAMES
 
 
 def section_program_list(bench: Bench) -> None:
