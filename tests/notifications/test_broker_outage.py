@@ -2,40 +2,22 @@
 and duplicates none, and a real Celery worker sends a meeting reminder through Redis."""
 
 import datetime
-import os
 import subprocess
 import sys
 import textwrap
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from matching.models import Match
 from notifications.models import Notification
 from notifications.services import dispatch_due
 from sessions.models import Meeting
+from tests.notifications.processes import ROOT, env, needs_services, start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
-needs_services = pytest.mark.skipif(
-    not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres")),
-    reason="needs the real PostgreSQL and Redis (CI's service run)",
-)
 pytestmark = [pytest.mark.services, needs_services, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def env(**extra) -> dict:
-    values = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    values.update({"DJANGO_SETTINGS_MODULE": "mentoring.settings", "DATABASE_URL": database_url()}, **extra)
-    return values
 
 
 def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
@@ -75,27 +57,7 @@ def test_outage_then_recovery_sends_every_message_exactly_once(hr, tmp_path):
     # 2. Redis is back: a real worker sends them, each exactly once, through Redis.
     outbox = tmp_path / "mail"
     queue = f"outage-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentoring",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(outbox)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(queue, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(outbox))
     try:
         from notifications.tasks import send_notification
 

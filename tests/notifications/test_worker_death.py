@@ -14,40 +14,15 @@ import pytest
 from django.conf import settings
 
 from notifications.models import Notification
+from tests.notifications.processes import ROOT, env, needs_services, start_worker
 from tests.notifications.smtp_sink import Behaviour, SMTPSink
-from tests.notifications.test_broker_outage import ROOT, env
 from tests.sessions.conftest import confirmed_pairs
 
-needs_services = pytest.mark.skipif(
-    not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres")),
-    reason="needs the real PostgreSQL and Redis (CI's service run)",
-)
 pytestmark = [pytest.mark.services, needs_services, pytest.mark.django_db(transaction=True)]
 
 
 def worker(queue: str, smtp_port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentoring",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", EMAIL_USE_TLS="0"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, killed whole below
-    )
+    return start_worker(queue, own_group=True, EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", EMAIL_USE_TLS="0")
 
 
 def run_in_site(code: str, queue: str) -> str:
