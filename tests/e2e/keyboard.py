@@ -57,13 +57,16 @@ def type_into(page: Page, want: str | re.Pattern, text: str, **kwargs) -> None:
     page.keyboard.type(text)
 
 
-def assert_focus_visible(page: Page) -> None:
-    """The focused control draws an outline or a focus shadow (not the browser's nothing)."""
+def assert_focus_visible(page: Page, *, on_label: bool = False) -> None:
+    """The focused control draws an outline or a focus shadow (not the browser's nothing).
+    `on_label`: the input is visually hidden (Bootstrap's btn-check) and its label shows it."""
     style = page.evaluate(
-        """() => {
-          const s = getComputedStyle(document.activeElement);
+        """(onLabel) => {
+          const el = onLabel ? document.activeElement.labels[0] : document.activeElement;
+          const s = getComputedStyle(el);
           return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow};
-        }"""
+        }""",
+        on_label,
     )
     has_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
     has_shadow = style["shadow"] not in ("none", "")
