@@ -5,6 +5,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # The name a sighted keyboard user would read for the focused element: its aria-label, its
 # <label>s, or its own text/value. Also returns tag and type, for the failure message.
@@ -57,20 +58,24 @@ def type_into(page: Page, want: str | re.Pattern, text: str, **kwargs) -> None:
     page.keyboard.type(text)
 
 
+_FOCUS_STYLE = """(onLabel) => {
+  const el = onLabel ? document.activeElement.labels[0] : document.activeElement;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== "none" && s.outlineWidth !== "0px";
+  const shadow = s.boxShadow !== "none" && s.boxShadow !== "";
+  return {visible: outline || shadow, outline: `${s.outlineStyle} ${s.outlineWidth}`, shadow: s.boxShadow};
+}"""
+
+
 def assert_focus_visible(page: Page, *, on_label: bool = False) -> None:
     """The focused control draws an outline or a focus shadow (not the browser's nothing).
-    `on_label`: the input is visually hidden (Bootstrap's btn-check) and its label shows it."""
-    style = page.evaluate(
-        """(onLabel) => {
-          const el = onLabel ? document.activeElement.labels[0] : document.activeElement;
-          const s = getComputedStyle(el);
-          return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow};
-        }""",
-        on_label,
-    )
-    has_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
-    has_shadow = style["shadow"] not in ("none", "")
-    assert has_outline or has_shadow, f"no visible focus indicator on {active(page)['desc']}: {style}"
+    `on_label`: the input is visually hidden (Bootstrap's btn-check) and its label shows it.
+    Bootstrap fades the focus shadow in (a 0.15 s transition), so this waits for it briefly."""
+    try:
+        page.wait_for_function(f"(onLabel) => ({_FOCUS_STYLE})(onLabel).visible", arg=on_label, timeout=2_000)
+    except PlaywrightTimeoutError:
+        style = page.evaluate(_FOCUS_STYLE, on_label)
+        pytest.fail(f"no visible focus indicator on {active(page)['desc']} at {page.url}: {style}", pytrace=False)
 
 
 def press_and_load(page: Page, key: str = "Enter") -> None:

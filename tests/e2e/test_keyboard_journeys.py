@@ -31,6 +31,7 @@ def test_junior_applies_by_keyboard(sign_in, live_server, hr, screenshot_dir):
 
     page = sign_in(junior)
     tab_to(page, "Read more and apply", tag="a")
+    assert_focus_visible(page)
     press_and_load(page)
     tab_to(page, re.compile("Apply"), tag="a")
     press_and_load(page)
@@ -47,8 +48,10 @@ def test_junior_applies_by_keyboard(sign_in, live_server, hr, screenshot_dir):
     tab_to(page, "1", tag="input")  # comfort with seniors, 1 to 5
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
+    assert_focus_visible(page, on_label=True)
     tab_to(page, "Tuesday Morning")
     page.keyboard.press("Space")
+    assert_focus_visible(page)
     tab_to(page, "I am taking part voluntarily, because I want to.")
     page.keyboard.press("Space")
     tab_to(page, "I accept the confidentiality terms above.")
@@ -120,6 +123,7 @@ def test_junior_offers_times_and_senior_picks_by_keyboard(sign_in, live_server, 
     tab_to(junior_page, "Propose times for the kickoff", tag="a")
     press_and_load(junior_page)
     tab_to(junior_page, "Time 1")
+    assert_focus_visible(junior_page)
     type_datetime(junior_page, first)
     tab_to(junior_page, "Time 2 (optional)")
     type_datetime(junior_page, second)
