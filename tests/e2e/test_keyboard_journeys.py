@@ -17,7 +17,7 @@ from mentoring.models import Level
 from programs.models import Application, Program
 from programs.services import application_decide, program_transition
 from sessions.models import Meeting, SessionLog
-from tests.e2e.keyboard import assert_focus_visible, press_and_load, tab_to, type_into
+from tests.e2e.keyboard import active, assert_focus_visible, press_and_load, tab_to, type_into
 from tests.mentoring.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import apply, tech_program
 from tests.sessions.conftest import confirmed_pairs
@@ -201,3 +201,33 @@ def test_member_checks_in_by_keyboard(sign_in, hr, screenshot_dir):
     page.screenshot(path=screenshot_dir / "94-keyboard-checkin.png", full_page=True)
     checkin = CheckIn.objects.get(user=junior)
     assert checkin.pulse == 4 and checkin.meetings_as_planned
+
+
+def test_skip_link_and_user_menu_by_keyboard(sign_in, junior, screenshot_dir):
+    """The first Tab offers the skip link, which moves focus past the navigation; the user
+    menu opens with Enter, walks with the arrow keys and closes with Escape back on its toggle."""
+    page = sign_in(junior)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    # The next Tab lands inside the page's content, not back in the navigation.
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)"), active(page)["desc"]
+
+    toggle = page.locator("[data-bs-toggle=dropdown]")
+    tab_to(page, re.compile(re.escape(junior.get_short_name())), tag="a", backwards=True)
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Profile and preferences")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Change password")).to_be_focused()
+    page.screenshot(path=screenshot_dir / "95-keyboard-user-menu.png", full_page=True)
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
