@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install system-packages clean
+.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install system-packages axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ system-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "NOTE: no Chromium; browser tests will be skipped (sudo apt-get install -y $(SYSTEM_PACKAGES))"; fi
 
+# axe-core, pinned in package.json, for the accessibility check of the browser tests. Installed
+# with npm when npm is here; without it the check is skipped with a warning (CI requires it).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
+axe:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(AXE); \
+	else echo "NOTE: no npm; the browser tests' accessibility check (axe-core) will be skipped"; fi
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -46,7 +57,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests marked `bench` (the benchmark scripts, ~60 s each) are left out unless -m names them.
-test: install system-packages
+test: install system-packages axe
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: install
