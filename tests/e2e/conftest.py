@@ -79,10 +79,6 @@ AXE_ALLOWLIST: list[tuple[str, str, str]] = [
     ("aria-input-field-name", r".*select2.*", "/admin/"),
     # split date/time widgets and tabular inline cells, labelled by the column heading only.
     ("label", r"#id_.*", "/admin/"),
-    # A wide table's scroll container (.table-responsive) is not focusable, so a keyboard user
-    # cannot scroll it sideways. Making it a tab stop changes the tab order that the keyboard
-    # tests (written at the same time) assert, so it waits for that work: issue 14, item 11.
-    ("scrollable-region-focusable", r"\.table-responsive", "/"),
 ]
 
 
