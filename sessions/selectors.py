@@ -192,8 +192,9 @@ class MeetingFacts:
     new_pairs_not_met: int = 0
 
 
-def meeting_facts(*, program: Program) -> MeetingFacts:
-    """What HR may know: counts, lengths and dates — never notes or logs' text."""
+def meetings_by_month(*, program: Program) -> tuple[list[MonthFacts], float | None]:
+    """Meetings per program month (planned, held, missed, cancelled) and the average length of
+    held ones, in minutes: counts and lengths only, two queries."""
     S = Meeting.Status
     rows = (
         program.meetings.values("month")
@@ -205,8 +206,14 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
         )
         .order_by("month")
     )
-    months = [MonthFacts(**row) for row in rows]
     average = SessionLog.objects.filter(meeting__program=program, held=True).aggregate(value=Avg("actual_minutes"))["value"]
+    return [MonthFacts(**row) for row in rows], round(average, 1) if average else None
+
+
+def meeting_facts(*, program: Program) -> MeetingFacts:
+    """What HR may know: counts, lengths and dates — never notes or logs' text."""
+    S = Meeting.Status
+    months, average_minutes = meetings_by_month(program=program)
     period_days = program.period_days
     since = timezone.now() - datetime.timedelta(days=period_days)
     recent = Meeting.objects.filter(program=program, status=S.HELD, starts_at__gte=since).values("match_id")
@@ -221,7 +228,7 @@ def meeting_facts(*, program: Program) -> MeetingFacts:
     )
     return MeetingFacts(
         months=months,
-        average_minutes=round(average, 1) if average else None,
+        average_minutes=average_minutes,
         pairs_without_recent_meeting=quiet,
         period_days=period_days,
         confirmed_pairs=pairs["confirmed"],

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from programs.models import Application, Program
 from programs.selectors import CategoryMix, category_mix
-from sessions.models import Meeting, SessionLog
-from sessions.selectors import MonthFacts
+from sessions.selectors import MonthFacts, meetings_by_month
 
 from ..models import CheckIn, Recommendation, Survey
 from .pairs import HealthSummary, PairHealthFacts, health_summary, pair_facts
@@ -44,19 +43,8 @@ class MeetingSummary:
 def meeting_summary(*, program: Program) -> MeetingSummary:
     """Meetings per program month and the average length of held ones: counts and lengths only.
     (sessions' `meeting_facts` also lists the quiet pairs, which the dashboard does not show.)"""
-    S = Meeting.Status
-    rows = (
-        program.meetings.values("month")
-        .annotate(
-            planned=Count("pk", filter=~Q(status=S.CANCELLED)),
-            held=Count("pk", filter=Q(status=S.HELD)),
-            missed=Count("pk", filter=Q(status=S.MISSED)),
-            cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
-        )
-        .order_by("month")
-    )
-    average = SessionLog.objects.filter(meeting__program=program, held=True).aggregate(value=Avg("actual_minutes"))["value"]
-    return MeetingSummary(months=[MonthFacts(**row) for row in rows], average_minutes=round(average, 1) if average else None)
+    months, average_minutes = meetings_by_month(program=program)
+    return MeetingSummary(months=months, average_minutes=average_minutes)
 
 
 def pulse_average(*, program: Program, month: int, total: int, count: int) -> tuple[float | None, int, str]:
