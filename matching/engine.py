@@ -19,6 +19,7 @@ allowed and group sizes within the program's limits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -102,9 +103,13 @@ class Group:
 class GroupResult:
     groups: list[Group]
     proven_optimal: bool  # False when the time limit stopped the search at its best solution so far
+    optimality_gap: float | None = 0.0
+    method: str = "mixed-integer program (HiGHS)"
 
 
-def solve_groups(scores: ArrayLike, allowed: ArrayLike, limits: GroupLimits, *, time_limit: float = 20.0) -> GroupResult:
+def solve_groups(
+    scores: ArrayLike, allowed: ArrayLike, limits: GroupLimits, *, time_limit: float = 20.0, pinned: Sequence[tuple[int, int]] = ()
+) -> GroupResult:
     """Optimal groups: rows are juniors, columns seniors; every pair inside a group is allowed.
 
     Variables: x[j,g] junior j in group g, y[s,g] senior s in group g, open[g], and z[j,s]

@@ -26,11 +26,23 @@ class MatchingConfig(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="matching_config")
     weights = models.JSONField(_("weights"), default=default_weights)
     objective = models.CharField(_("objective"), max_length=20, choices=Objective.choices, default=Objective.PARTICIPATION)
+
+    class PeerPartners(models.TextChoices):
+        LEVEL = "level", _("Anyone at least the minimum level gap apart")
+        GENERATION = "generation", _("Anyone of another generation")
+
     min_level_gap = models.PositiveSmallIntegerField(
         _("minimum level gap"),
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(60)],
         help_text=_("The senior's level must be at least this far above the junior's (10 = one step, e.g. junior → mid)."),
+    )
+    peer_partners = models.CharField(
+        _("peer exchange partners"),
+        max_length=20,
+        choices=PeerPartners.choices,
+        default=PeerPartners.LEVEL,
+        help_text=_("Peer exchange programs: who may be paired with whom (everyone teaches and learns)."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +72,9 @@ class MatchRun(models.Model):
     lowest_score = models.FloatField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     proven_optimal = models.BooleanField(default=True)
+    optimality_gap = models.FloatField(
+        null=True, blank=True, help_text=_("Proven distance of the total score from the best possible (0.004 = 0.4 %); empty: unknown.")
+    )
     input_digest = models.CharField(max_length=64, help_text=_("Same inputs, same digest, same result."))
     unmatched = models.JSONField(default=list, help_text=_("[{user_id, role, reason}]"))
 
