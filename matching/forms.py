@@ -43,8 +43,18 @@ class ConfigForm(forms.Form):
         error_messages={"invalid_choice": _("Pick one of the level distances offered.")},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    peer_partners = forms.ChoiceField(
+        label=_("Peer exchange partners"),
+        choices=MatchingConfig.PeerPartners.choices,
+        required=False,  # left out: the current rule stays
+        help_text=MatchingConfig._meta.get_field("peer_partners").help_text,
+        error_messages={"invalid_choice": _("Pick one of the partner rules offered.")},
+    )
+
+    def __init__(self, *args, peer_exchange: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not peer_exchange:  # only peer exchange pairs anyone with anyone
+            del self.fields["peer_partners"]
         gap = self.initial.get("min_level_gap")
         field = self.fields["min_level_gap"]
         if isinstance(gap, int) and gap not in {value for value, _label in field.choices}:

@@ -91,6 +91,8 @@ class MatchRun(models.Model):
         """The method in words HR can read (the stored `algorithm` names the solver)."""
         if self.algorithm.startswith("groups:"):
             method = _("Groups formed by an optimisation model (mixed-integer program)")
+        elif self.algorithm.startswith("peer:"):
+            method = _("Peer exchange pairs: the best pairing of everyone with everyone at once (blossom algorithm)")
         else:
             method = _("One-to-one pairs: the best assignment of everyone at once (Hungarian method)")
         return _("%(method)s. Goal: %(objective)s.") % {"method": method, "objective": self.get_objective_display()}

@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 
 Objective = Literal["participation", "score"]
 SCALE = 1_000_000  # scores to integer millionths of a point
-METHOD = "blossom (rustworkx.max_weight_matching)"
+METHOD = "blossom (rustworkx)"  # as MatchRun.algorithm names it
 
 
 @dataclass(frozen=True)

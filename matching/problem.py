@@ -23,10 +23,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mentoring.selectors import reporting_tree
-from programs.models import DAY_PARTS, TIME_SLOTS, WEEKDAYS, Application, ApplicationTopic, Program, Role, Topic
+from programs.models import DAY_PARTS, TIME_SLOTS, WEEKDAYS, Application, ApplicationTopic, Generation, Program, Role, Topic
 
 from .models import Match, MatchingConfig, MatchMember, PairRule
-from .scoring import MODES, Constraints, Labels, Side, constraints, explain_pairs, score_matrix
+from .scoring import MODES, Constraints, Labels, Side, constraints, explain_pairs, peer_constraints, score_matrix
 
 
 @dataclass
@@ -38,10 +38,29 @@ class Problem:
     labels: Labels
     scores: np.ndarray
     limits: Constraints
+    # Peer exchange: `juniors` and `seniors` are one pool (the same Side), scores and limits
+    # are pool × pool and symmetric. Per person: the stated generation (index into
+    # GENERATIONS, -1: not stated) and the application's role (a tie-break of orientation).
+    generations: np.ndarray | None = None
+    roles: list[str] | None = None
 
     @property
     def peer_exchange(self) -> bool:
         return self.program.format == Program.Format.PEER_EXCHANGE
+
+    def orient(self, a: int, b: int) -> tuple[int, int]:
+        """(junior row, senior row) of a pair. In peer exchange both teach; the one of the lower
+        level is stored as the junior (ties: the application's role, then the user id), so the
+        pages and the meeting plan, which alternates who leads, treat the pair as any other."""
+        if not self.peer_exchange:
+            return a, b
+        pool, roles = self.juniors, self.roles or []
+
+        def key(row: int) -> tuple[int, int, int]:
+            role = roles[row] if row < len(roles) else Role.JUNIOR
+            return int(pool.levels[row]), 0 if role == Role.JUNIOR else 1, int(pool.ids[row])
+
+        return (a, b) if key(a) <= key(b) else (b, a)
 
     def explain_pairs(self, rows: Sequence[int], cols: Sequence[int]) -> list[dict]:
         """The explanations of the pairs (rows[k], cols[k])."""
@@ -52,7 +71,10 @@ class Problem:
         # The arrays' own bytes (C order, as tobytes() would copy them).
         for array in (self.juniors.ids, self.seniors.ids, np.round(self.scores, 6), self.limits.allowed):
             payload.update(np.ascontiguousarray(array).data)
-        payload.update(json.dumps([self.config.weights, self.config.objective, self.config.min_level_gap], sort_keys=True).encode())
+        settings = [self.config.weights, self.config.objective, self.config.min_level_gap]
+        if self.peer_exchange:
+            settings.append(self.config.peer_partners)
+        payload.update(json.dumps(settings, sort_keys=True).encode())
         return payload.hexdigest()
 
 
@@ -93,7 +115,10 @@ _COLUMNS = (
     "user__department_id",
     "user__department__name",
     "user__timezone",
+    "generation",
 )
+
+GENERATIONS = list(Generation.values)
 
 
 def _full_name(first: str, last: str, email: str) -> str:
@@ -144,8 +169,10 @@ def load_problem(
     if only_user_ids is not None:
         applications = applications.filter(user_id__in=set(only_user_ids))
     rows = list(applications.order_by("user_id").values_list(*_COLUMNS))
-    junior_rows = [row for row in rows if row[2] == Role.JUNIOR]
-    senior_rows = [row for row in rows if row[2] == Role.SENIOR]
+    peer = program.format == Program.Format.PEER_EXCHANGE
+    # Peer exchange has one pool: everyone accepted, whatever role their application states.
+    junior_rows = rows if peer else [row for row in rows if row[2] == Role.JUNIOR]
+    senior_rows = rows if peer else [row for row in rows if row[2] == Role.SENIOR]
 
     topics = list(Topic.objects.order_by("pk").values_list("pk", "name"))
     topic_index = {pk: i for i, (pk, _name) in enumerate(topics)}
@@ -154,7 +181,7 @@ def load_problem(
     start = program.start_date or timezone.localdate()
     when = datetime.datetime.combine(start, datetime.time(12), tzinfo=datetime.UTC)
     juniors = _side(junior_rows, len(topics), language_index, when)
-    seniors = _side(senior_rows, len(topics), language_index, when)
+    seniors = juniors if peer else _side(senior_rows, len(topics), language_index, when)
     labels = Labels(topics=[name for _pk, name in topics], slots=slot_labels(), languages=[str(label) for _code, label in languages])
 
     # Each application's place: (side, row). Topics and "rather not" lists come by application.
@@ -167,6 +194,9 @@ def load_problem(
         column = topic_index.get(topic_id)
         if column is not None:
             (side.expertise if kind == ApplicationTopic.Kind.EXPERTISE else side.interest)[row, column] = strength
+
+    if peer:
+        return _peer_problem(program, config, rows, juniors, labels, chosen)
 
     junior_at = {int(uid): i for i, uid in enumerate(juniors.ids)}
     senior_at = {int(uid): i for i, uid in enumerate(seniors.ids)}
@@ -200,9 +230,60 @@ def load_problem(
                 if junior_id in junior_at and senior_id in senior_at:
                     excluded.append((junior_at[junior_id], senior_at[senior_id]))
 
-    peer = program.format == Program.Format.PEER_EXCHANGE
-    scores = score_matrix(juniors, seniors, config.weights, peer_exchange=peer)
+    scores = score_matrix(juniors, seniors, config.weights)
     limits = constraints(
         juniors, seniors, min_level_gap=config.min_level_gap, chain_pairs=chain_pairs, excluded_pairs=excluded, private_pairs=private
     )
     return Problem(program=program, config=config, juniors=juniors, seniors=seniors, labels=labels, scores=scores, limits=limits)
+
+
+def _peer_problem(
+    program: Program, config: MatchingConfig, rows: list[tuple[Any, ...]], pool: Side, labels: Labels, chosen: QuerySet
+) -> Problem:
+    """A peer exchange's pool × pool problem: every rule holds in both directions."""
+    at = {int(uid): i for i, uid in enumerate(pool.ids)}
+    tree = reporting_tree()
+    chain_pairs = [(i, at[a]) for uid, i in at.items() for a in tree.ancestors(uid) if a in at]
+    # HR's forbid rules name the two in either order; so may an earlier declined or ended pair.
+    excluded = [
+        (at[a], at[b])
+        for a, b in PairRule.objects.filter(program=program, kind=PairRule.Kind.FORBID).values_list("junior_id", "senior_id")
+        if a in at and b in at
+    ]
+    failed: dict[int, list[int]] = {}
+    for match_id, user_id in MatchMember.objects.filter(
+        match__program=program, match__status__in=[Match.Status.DECLINED, Match.Status.ENDED]
+    ).values_list("match_id", "user_id"):
+        if user_id in at:
+            failed.setdefault(match_id, []).append(at[user_id])
+    excluded += [(a, b) for members in failed.values() for a in members for b in members if a != b]
+    application_row = {row[0]: i for i, row in enumerate(rows)}
+    avoided = Application.avoid_people.through.objects.filter(application__in=chosen).order_by()
+    private = [  # kept apart from HR's rules: HR must not learn of them
+        (application_row[application_id], at[user_id])
+        for application_id, user_id in avoided.values_list("application_id", "user_id")
+        if user_id in at
+    ]
+    generations = np.array([GENERATIONS.index(row[-1]) if row[-1] in GENERATIONS else -1 for row in rows], dtype=np.int64)
+    scores = score_matrix(pool, pool, config.weights, peer_exchange=True)
+    scores = (scores + scores.T) / 2.0  # both directions' topic fit: symmetric by construction, and exactly so
+    limits = peer_constraints(
+        pool,
+        partners=config.peer_partners,
+        min_level_gap=config.min_level_gap,
+        generations=generations,
+        chain_pairs=chain_pairs,
+        excluded_pairs=excluded,
+        private_pairs=private,
+    )
+    return Problem(
+        program=program,
+        config=config,
+        juniors=pool,
+        seniors=pool,
+        labels=labels,
+        scores=scores,
+        limits=limits,
+        generations=generations,
+        roles=[row[2] for row in rows],
+    )

@@ -281,6 +281,46 @@ def constraints(
     return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language, private=private)
 
 
+def _symmetric(n: int, pairs: Iterable[tuple[int, int]]) -> NDArray[np.bool_]:
+    matrix = np.zeros((n, n), dtype=bool)
+    for a, b in pairs:
+        matrix[a, b] = matrix[b, a] = True
+    return matrix
+
+
+def peer_constraints(
+    pool: Side,
+    *,
+    partners: str,
+    min_level_gap: int,
+    generations: NDArray[np.int64],
+    chain_pairs: Iterable[tuple[int, int]],
+    excluded_pairs: Iterable[tuple[int, int]],
+    private_pairs: Iterable[tuple[int, int]] = (),
+) -> Constraints:
+    """Hard rules of a peer exchange, pool × pool and symmetric: every rule given as (a, b)
+    holds for (b, a) too, and nobody is paired with themselves (counted as `excluded`).
+
+    `level` holds the partner rule: partners="level", their levels differ by less than
+    `min_level_gap`; partners="generation", either stated no generation (-1) or both the same.
+    """
+    n = len(pool)
+    chain = _symmetric(n, chain_pairs)
+    excluded = _symmetric(n, excluded_pairs)
+    np.fill_diagonal(excluded, True)
+    private = _symmetric(n, private_pairs)
+    if partners == "generation":
+        stated = generations >= 0
+        level = ~(stated[:, None] & stated[None, :]) | (generations[:, None] == generations[None, :])
+    elif partners == "level":
+        level = _by_kind(pool.levels, pool.levels, lambda a, b: np.abs(a[:, None] - b[None, :]) < min_level_gap)
+    else:
+        raise ValueError(f"unknown peer partners rule {partners!r}")
+    language = _by_kind(pool.languages, pool.languages, lambda a, b: (a.astype(np.int64) @ b.T.astype(np.int64)) == 0)
+    allowed = ~(chain | excluded | private | level | language)
+    return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language, private=private)
+
+
 def _inline(name: str) -> str:
     """A topic name inside a sentence: "Remote work" → "remote work", "AI tools" stays."""
     return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name

@@ -95,7 +95,15 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "program": program,
             "config": config,
-            "config_form": ConfigForm(initial={**config.weights, "objective": config.objective, "min_level_gap": config.min_level_gap}),
+            "config_form": ConfigForm(
+                initial={
+                    **config.weights,
+                    "objective": config.objective,
+                    "min_level_gap": config.min_level_gap,
+                    "peer_partners": config.peer_partners,
+                },
+                peer_exchange=program.format == Program.Format.PEER_EXCHANGE,
+            ),
             "run": run,
             "filters": filters,
             "current_status": chosen["status"],
@@ -141,7 +149,7 @@ def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
-    form = ConfigForm(request.POST)
+    form = ConfigForm(request.POST, peer_exchange=program.format == Program.Format.PEER_EXCHANGE)
     if not form.is_valid():
         flash_form_errors(request, form, labelled=True)
         return _back(program, request)
@@ -152,6 +160,7 @@ def config(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             weights={name: data[name] for name in ("topics", "availability", "chemistry", "diversity")},
             objective=data["objective"],
             min_level_gap=data["min_level_gap"],
+            peer_partners=data.get("peer_partners") or None,
         )
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -271,6 +280,28 @@ def my_match(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     me = next(m for m in match.members.all() if m.user_id == request.user.pk)
     partners = [m for m in match.members.all() if m.user_id != request.user.pk]
     rather_not = selectors.rather_not_partners(match=match, user=request.user) if match.status == Match.Status.APPROVED else []
+    peer_exchange = match.program.format == Program.Format.PEER_EXCHANGE
     return render(
-        request, "matching/my_match.html", {"match": match, "me": me, "partners": partners, "form": form, "rather_not": rather_not}
+        request,
+        "matching/my_match.html",
+        {
+            "match": match,
+            "me": me,
+            "partners": partners,
+            "form": form,
+            "rather_not": rather_not,
+            "peer_exchange": peer_exchange,
+            "teaching": _who_teaches_what(match, request.user) if peer_exchange else [],
+        },
     )
+
+
+def _who_teaches_what(match: Match, user) -> list[dict]:
+    """A peer exchange pair's explanation["teaches"], seen from `user`: what each one shares."""
+    people = {member.user_id: member.user for member in match.members.all()}
+    teaching = []
+    for item in match.explanation.get("teaches", []):
+        teacher, learner = people.get(item.get("from")), people.get(item.get("to"))
+        if teacher is not None and learner is not None and item.get("topics"):
+            teaching.append({"teacher": teacher, "learner": learner, "topics": item["topics"], "mine": teacher.pk == user.pk})
+    return teaching

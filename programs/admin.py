@@ -68,5 +68,5 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "role", "program"]
     list_select_related = ["user", "program", "decided_by"]
     search_fields = ["user__email", "user__last_name", "program__name"]
-    exclude = ["avoid_people"]  # private to the applicant and the matching engine
+    exclude = ["avoid_people", "generation"]  # private to the applicant and the matching engine
     inlines = [ApplicationTopicInline]

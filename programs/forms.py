@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import HR_GROUP_NAME, Department, Level, User
 from mentoring.web import IdChoiceField, IdMultipleChoiceField
 
-from .models import DAY_PARTS, WEEKDAYS, Application, Program, Role, Topic, TopicCategory
+from .models import DAY_PARTS, WEEKDAYS, Application, Generation, Program, Role, Topic, TopicCategory
 from .services import ApplicationAnswers, MonthPlan
 from .services.programs import PROGRAM_FIELDS
 
@@ -308,6 +308,16 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
     )
+    generation = forms.ChoiceField(
+        label=_("Your generation (optional)"),
+        choices=[("", _("I'd rather not say")), *Generation.choices],
+        required=False,
+        help_text=_(
+            "Used only for matching, to pair you with someone of another generation, and never shown to anyone, not even HR. "
+            "If you leave it empty and the program pairs across generations, we cannot pair you."
+        ),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     voluntary_consent = forms.BooleanField(label=_("I am taking part voluntarily, because I want to."), required=False)
     confidentiality_accepted = forms.BooleanField(label=_("I accept the confidentiality terms above."), required=False)
 
@@ -335,6 +345,8 @@ class ApplicationForm(forms.Form):
                 self.fields[f"expertise_{topic.pk}"] = forms.ChoiceField(label=topic.name, choices=STRENGTH_EXPERTISE, required=False)
             if self.learns:
                 self.fields[f"interest_{topic.pk}"] = forms.ChoiceField(label=topic.name, choices=STRENGTH_INTEREST, required=False)
+        if program.format != Program.Format.PEER_EXCHANGE:
+            del self.fields["generation"]
         if role == Role.JUNIOR:
             self.fields["comfort_with_seniors"].required = True
         else:
@@ -369,6 +381,7 @@ class ApplicationForm(forms.Form):
                 "style_directness",
                 "style_structure",
                 "style_pace",
+                "generation",
             )  # fmt: skip
         }
         initial["avoid_people"] = list(application.avoid_people.all())
@@ -421,4 +434,5 @@ class ApplicationForm(forms.Form):
             openness_statement=data.get("openness_statement", ""),
             time_commitment_confirmed=data.get("time_commitment_confirmed", False),
             avoid_people=list(data.get("avoid_people") or []),
+            generation=data.get("generation") or "",
         )

@@ -303,6 +303,15 @@ DAY_PARTS = [("morning", _("Morning")), ("midday", _("Midday")), ("afternoon", _
 TIME_SLOTS = [f"{day}_{part}" for day, _d in WEEKDAYS for part, _p in DAY_PARTS]
 
 
+class Generation(models.TextChoices):
+    """Self-declared, asked only in peer-exchange programs, used only by matching."""
+
+    GEN_Z = "gen_z", _("Gen Z (born 1997 or later)")
+    MILLENNIALS = "millennials", _("Millennials (born 1981–1996)")
+    GEN_X = "gen_x", _("Gen X (born 1965–1980)")
+    BABY_BOOMERS = "baby_boomers", _("Baby boomers (born 1964 or earlier)")
+
+
 class Application(models.Model):
     """A person's own, voluntary request to take part. Only the person creates it."""
 
@@ -350,6 +359,13 @@ class Application(models.Model):
         blank=True,
         help_text=_("Private: used only by the matching engine, never shown to anyone."),
     )
+    generation = models.CharField(
+        _("generation"),
+        max_length=20,
+        choices=Generation.choices,
+        blank=True,
+        help_text=_("Peer exchange only, optional: used only to pair people of different generations, never shown."),
+    )
     invitation = models.ForeignKey(
         Invitation, verbose_name=_("invitation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -363,7 +379,7 @@ class Application(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     # Never shown, searched or filtered in Django admin (mentoring.admin_site).
-    confidential_fields = ("avoid_people",)
+    confidential_fields = ("avoid_people", "generation")
 
     class Meta:
         ordering = ["submitted_at", "pk"]

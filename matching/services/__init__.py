@@ -1,6 +1,6 @@
 """Matching runs, HR's review (pin, forbid, manual, approve) and the members' answers."""
 
-from . import groups  # noqa: F401  (registers the group format)
+from . import groups, peer  # noqa: F401  (register the group and peer exchange formats)
 from .common import RUNNABLE, config_for, config_update, refusal_reasons
 from .review import (
     match_create_manual,

@@ -40,14 +40,16 @@ def match_create_manual(*, program: Program, junior: User, senior: User, by: Use
         source=Match.Source.MANUAL,
         score=float(problem.scores[j, s]),
         explanation=_pair_explanation(problem, j, s, prefix=[_("matched by HR")]),
-        members=[(junior.pk, Role.JUNIOR), (senior.pk, Role.SENIOR)],
+        # In peer exchange the rows come oriented: the lower level is stored as the junior.
+        members=[(int(problem.juniors.ids[j]), Role.JUNIOR), (int(problem.seniors.ids[s]), Role.SENIOR)],
         by=by,
     )
 
 
 @transaction.atomic
 def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by: User, reason: str = "") -> PairRule:
-    """Pin (always pair) or forbid (never pair) one junior–senior pair for the next runs."""
+    """Pin (always pair) or forbid (never pair) one junior–senior pair for the next runs. In peer
+    exchange any two accepted volunteers, and a rule on them is one rule whichever order they come in."""
     # Rules of a program are set one at a time, so the check that nobody is pinned twice sees
     # a pin set at the same moment.
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -56,17 +58,21 @@ def pair_rule_set(*, program: Program, junior: User, senior: User, kind: str, by
         raise ValidationError(_("Unknown rule."))
     if junior.pk == senior.pk:
         raise ValidationError(_("A pair rule is about two different people."))
+    peer = program.format == Program.Format.PEER_EXCHANGE
+    if peer and PairRule.objects.filter(program=program, junior=senior, senior=junior).exists():
+        junior, senior = senior, junior  # the same two people: keep their one rule
     if kind == PairRule.Kind.PIN:
         problem, j, s = _pair_problem(program, junior, senior)
         refusals = refusal_reasons(problem, j, s)
         if refusals:
             raise ValidationError(_("This pair cannot be pinned: %(reasons)s.") % {"reasons": "; ".join(refusals)})
-        clash = (
-            PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN)
-            .filter(Q(junior=junior) | Q(senior=senior))
-            .exclude(junior=junior, senior=senior)
-        )
-        if clash.exists():
+        pins = PairRule.objects.filter(program=program, kind=PairRule.Kind.PIN)
+        if peer:
+            either = [junior.pk, senior.pk]
+            clash = pins.filter(Q(junior__in=either) | Q(senior__in=either))
+        else:
+            clash = pins.filter(Q(junior=junior) | Q(senior=senior))
+        if clash.exclude(junior=junior, senior=senior).exists():
             raise ValidationError(_("One of them is already pinned to someone else; remove that pin first."))
     rule, _created = PairRule.objects.update_or_create(
         program=program, junior=junior, senior=senior, defaults={"kind": kind, "reason": reason.strip(), "created_by": by}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from mentoring.models import User
 from notifications.services import Message, notify, notify_many
 
-from ..models import TIME_SLOTS, Application, ApplicationCorrection, ApplicationTopic, Invitation, Program, Role, Topic
+from ..models import TIME_SLOTS, Application, ApplicationCorrection, ApplicationTopic, Generation, Invitation, Program, Role, Topic
 from ..notifications import APPLICATION_DECIDED, APPLICATION_RECEIVED, INVITATION
 from .programs import ensure_editable
 
@@ -106,6 +106,7 @@ class ApplicationAnswers:
     openness_statement: str = ""
     time_commitment_confirmed: bool = False
     avoid_people: list[User] = field(default_factory=list)
+    generation: str = ""  # peer exchange only; blank: not stated
 
 
 def application_role(*, program: Program, user: User) -> str:
@@ -171,6 +172,8 @@ def _check_answers(*, program: Program, role: str, answers: ApplicationAnswers, 
         add("expertise", _("One of the chosen topics no longer exists."))
     if any(strength not in {1, 2, 3} for strength in [*answers.expertise.values(), *answers.interests.values()]):
         add("expertise", _("Use the scale from 1 to 3."))
+    if answers.generation and answers.generation not in Generation.values:
+        add("generation", _("Unknown generation."))
     if any(person.pk == user.pk for person in answers.avoid_people):
         add("avoid_people", _("You cannot exclude yourself."))
     if errors:
@@ -187,6 +190,8 @@ def _write_answers(application: Application, answers: ApplicationAnswers, role: 
     application.comfort_with_seniors = answers.comfort_with_seniors if role == Role.JUNIOR else None
     if role == Role.JUNIOR:
         application.openness_statement, application.time_commitment_confirmed = "", False
+    # Asked, and so kept, only where matching uses it.
+    application.generation = answers.generation if application.program.format == Program.Format.PEER_EXCHANGE else ""
     application.full_clean(exclude=["program", "user", "invitation", "decided_by"])
     application.save()
     application.topics.all().delete()
