@@ -1,6 +1,7 @@
 """The general (non-bipartite) matcher of peer exchange against brute force."""
 
 import itertools
+import json
 import random
 
 import numpy as np
@@ -171,3 +172,19 @@ def test_five_hundred_volunteers_are_paired_completely():
     assert len(result.pairs) == 250
     greedy = greedy_peer_pairs(scores, allowed)
     assert sum(scores[a, b] for a, b in result.pairs) >= sum(scores[a, b] for a, b in greedy)
+
+
+def test_the_peer_benchmark_prints_one_json_line_per_size_and_agrees_with_highs(capsys):
+    """The script works (its figures belong in the module docstring and the report, not here)."""
+    from matching import bench_peer
+    from matching.models import DEFAULT_WEIGHTS
+
+    assert bench_peer.WEIGHTS == DEFAULT_WEIGHTS
+    bench_peer.main(["--sizes", "20", "31", "--seed", "3", "--check"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [line["volunteers"] for line in lines] == [20, 31]
+    for line in lines:
+        assert line["proven"] and line["library"] == "blossom (rustworkx)" and line["edges"] > 0
+        assert line["pairs"] == line["milp_pairs"] >= line["greedy_pairs"]
+        assert line["total_score"] == pytest.approx(line["milp_total_score"], abs=0.11)
+        assert {"engine_s", "greedy_total_score"} <= set(line)
