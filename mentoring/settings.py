@@ -426,6 +426,12 @@ NOTIFICATION_BATCH_SECONDS = 15
 # Sent and skipped outbox rows are deleted this many days after they were written (a daily job:
 # notifications.services.outbox_purge). Failed and queued rows stay. Not under 30 days: reminders
 # look back that far (notifications.registry.COLLECTOR_LOOKBACK) and must still find their row.
+# Seconds a group-matching run may search (the run answers HR's click: keep it below the web
+# server's timeout). Small cohorts finish at once with a proven optimum; larger ones stop at the
+# limit with the best groups found and their proven distance from the best possible.
+MATCHING_GROUP_SECONDS = env_int("MATCHING_GROUP_SECONDS", 25)
+if MATCHING_GROUP_SECONDS < 1:
+    raise ImproperlyConfigured(f"MATCHING_GROUP_SECONDS must be 1 or more, got {MATCHING_GROUP_SECONDS}.")
 # The HR dashboard's pair facts (a reading over every meeting, log and check-in of a program)
 # are reused this many seconds across pages, filters and searches; 0 reads them every time.
 DASHBOARD_FACTS_SECONDS = env_int("DASHBOARD_FACTS_SECONDS", 60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from programs.models import Program, Role
@@ -20,7 +21,7 @@ def group_proposals(program: Program, problem: Problem, config: MatchingConfig) 
     for j, s in pinned:
         allowed[j, s] = True
     limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
-    result = engine.solve_groups(problem.scores, allowed, limits, pinned=pinned)
+    result = engine.solve_groups(problem.scores, allowed, limits, pinned=pinned, time_limit=settings.MATCHING_GROUP_SECONDS)
     proposals = Proposals(algorithm=f"groups: {result.method}", proven_optimal=result.proven_optimal, optimality_gap=result.optimality_gap)
     pinned_juniors = {j: s for j, s in pinned}
     for group in result.groups:
@@ -34,9 +35,8 @@ def group_proposals(program: Program, problem: Problem, config: MatchingConfig) 
             if pinned_juniors.get(j) in group.seniors:
                 first = _("pinned by HR") + "; " + first
             reasons.append(f"{problem.juniors.names[j]}: {first}")
-        members = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors] + [
-            (int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors
-        ]
+        members: list[tuple[int, str]] = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors]
+        members += [(int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors]
         source = Match.Source.PINNED if any(pinned_juniors.get(j) in group.seniors for j in group.juniors) else Match.Source.ENGINE
         proposals.add(source=source, score=score, explanation={"reasons": reasons}, members=members)
         proposals.matched_juniors.update(group.juniors)
