@@ -16,10 +16,7 @@ from .runs import FORMATS, Proposals, _pins
 
 def group_proposals(program: Program, problem: Problem, config: MatchingConfig) -> Proposals:
     allowed = problem.limits.allowed.copy()
-    pinned = _pins(program, problem, allowed)
-    # A pin keeps its two people in one group; the pair's own cell must stay usable for that.
-    for j, s in pinned:
-        allowed[j, s] = True
+    pinned = _pins(program, problem, allowed, exclusive=False)  # a pin keeps its two people in one group
     limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
     result = engine.solve_groups(problem.scores, allowed, limits, pinned=pinned, time_limit=settings.MATCHING_GROUP_SECONDS)
     proposals = Proposals(algorithm=f"groups: {result.method}", proven_optimal=result.proven_optimal, optimality_gap=result.optimality_gap)

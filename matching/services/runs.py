@@ -56,8 +56,9 @@ class Proposals:
         self.scores.append(score)
 
 
-def _pins(program: Program, problem: Problem, allowed: np.ndarray) -> list[tuple[int, int]]:
-    """HR's pinned pairs still placeable, as (junior row, senior row); they leave `allowed`."""
+def _pins(program: Program, problem: Problem, allowed: np.ndarray, *, exclusive: bool = True) -> list[tuple[int, int]]:
+    """HR's pinned pairs still placeable, as (junior row, senior row). `exclusive` (one-to-one): the
+    two leave `allowed`, as they are placed already; otherwise (groups) their own cell is allowed."""
     junior_at = {int(uid): i for i, uid in enumerate(problem.juniors.ids)}
     senior_at = {int(uid): i for i, uid in enumerate(problem.seniors.ids)}
     pinnable = problem.limits.hr_allowed.copy()  # a pin is HR's own pairing: private lists don't veto it (see refusal_reasons)
@@ -67,7 +68,10 @@ def _pins(program: Program, problem: Problem, allowed: np.ndarray) -> list[tuple
         if j is None or s is None or not pinnable[j, s]:
             continue  # one of them is matched already, or no longer accepted
         placed.append((j, s))
-        allowed[j, :] = allowed[:, s] = False
+        if exclusive:
+            allowed[j, :] = allowed[:, s] = False
+        else:
+            allowed[j, s] = True
         pinnable[j, :] = pinnable[:, s] = False
     return placed
 

@@ -251,6 +251,10 @@ def test_activation_needs_a_confirmed_match_and_reopening_needs_no_offers(cohort
 
 
 def test_group_format_forms_groups_within_limits(hr):
+    _group_program(hr)
+
+
+def _group_program(hr):
     from programs.services import program_update
     from tests.programs.factories import tech_program
 
@@ -262,10 +266,27 @@ def test_group_format_forms_groups_within_limits(hr):
         application_decide(application=apply(program, person), decision="accepted", by=hr)
     program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
     run = matching_run(program=program, by=hr)
-    assert run.algorithm.startswith("groups") and run.proven_optimal
+    assert run.algorithm.startswith("groups") and run.proven_optimal and run.optimality_gap == 0.0
     groups = list(Match.objects.filter(program=program, status=Match.Status.PROPOSED).prefetch_related("members"))
     assert len(groups) == 2 and run.juniors_matched == 7
     for group in groups:
         roles = [m.role for m in group.members.all()]
         assert 3 <= roles.count("junior") <= 4 and 1 <= roles.count("senior") <= 2
         assert group.reasons
+    return program, juniors, seniors
+
+
+def test_a_pin_in_a_group_program_keeps_the_two_in_one_group(hr):
+    program, juniors, seniors = _group_program(hr)
+    pair_rule_set(program=program, junior=juniors[6], senior=seniors[2], kind="pin", by=hr)
+    pair_rule_set(program=program, junior=juniors[5], senior=seniors[0], kind="pin", by=hr)
+    run = matching_run(program=program, by=hr)
+    assert run.juniors_matched == 7  # a pin is not a reason to leave anyone out (the old run dropped both)
+    groups = {
+        match.pk: ({m.user_id for m in match.members.all()}, match) for match in Match.objects.filter(run=run).prefetch_related("members")
+    }
+    for junior, senior in ((juniors[6], seniors[2]), (juniors[5], seniors[0])):
+        (members, match) = next(entry for entry in groups.values() if junior.pk in entry[0])
+        assert senior.pk in members
+        assert match.source == Match.Source.PINNED
+        assert any(reason.startswith(f"{junior.get_full_name()}: pinned by HR") for reason in match.reasons)
