@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program, Role
@@ -96,6 +97,32 @@ class MatchRun(models.Model):
         else:
             method = _("One-to-one pairs: the best assignment of everyone at once (Hungarian method)")
         return _("%(method)s. Goal: %(objective)s.") % {"method": method, "objective": self.get_objective_display()}
+
+    @property
+    def quality_description(self) -> str:
+        """How close the run came to the best possible, in words HR can read."""
+        groups = self.algorithm.startswith("groups:")
+        # One-to-one pairs are solved exactly, whatever the stored flag says.
+        if self.proven_optimal or self.algorithm.startswith("pairs:"):
+            if groups:
+                return gettext("Optimal: no other grouping places more people or scores higher.")
+            if self.objective == MatchingConfig.Objective.SCORE:
+                return gettext("Optimal: no other pairing scores higher.")
+            return gettext("Optimal: no other pairing places more people or scores higher.")
+        if self.optimality_gap is not None:
+            percent = self.optimality_gap * 100
+            if percent < 0.005:
+                gap = gettext("less than %(percent)s") % {"percent": formats.number_format(0.01, 2)}
+            else:
+                places = 1 if percent >= 0.1 else 2
+                gap = formats.number_format(round(percent, places), places)  # number_format cuts, not rounds
+            return gettext("Within %(gap)s %% of the best possible (proven).") % {"gap": gap}
+        if groups:
+            return gettext(
+                "Good groups found, but the search stopped before it could prove how close they are to the best possible; "
+                "a longer search (MATCHING_GROUP_SECONDS) may improve them."
+            )
+        return gettext("Good pairs found, but the search stopped before it could prove how close they are to the best possible.")
 
     @property
     def junior_coverage(self) -> float:

@@ -112,13 +112,16 @@ def _held(program: Program) -> QuerySet[MatchMember, Any]:
     return MatchMember.objects.filter(match__program=program, match__status__in=Match.HOLDING).values("user_id")
 
 
-def free_people(*, program: Program, role: str, search: str = "") -> QuerySet[User]:
-    """Accepted juniors (or seniors) not in a proposed, offered or confirmed match, by name.
+def free_people(*, program: Program, role: str | None, search: str = "") -> QuerySet[User]:
+    """Accepted juniors (or seniors; with `role` None, volunteers of either role, as peer exchange
+    pairs anyone with anyone) not in a proposed, offered or confirmed match, by name.
 
     A query, not a list: the page takes the first few; each carries `free_count`, the number of all."""
-    accepted = Application.objects.filter(program=program, status=Application.Status.ACCEPTED, role=role).values("user_id")
+    accepted = Application.objects.filter(program=program, status=Application.Status.ACCEPTED)
+    if role is not None:
+        accepted = accepted.filter(role=role)
     return (
-        User.objects.filter(pk__in=accepted)
+        User.objects.filter(pk__in=accepted.values("user_id"))
         .exclude(pk__in=_held(program))
         .filter(_name_search(search))
         .annotate(free_count=Window(Count("pk")))  # on every row: how many there are in all, however few are taken

@@ -71,10 +71,14 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     paginator.count = sum(shown for status, (_every, shown) in counts.items() if chosen["status"] in {"", status})
     page = paginator.get_page(request.GET.get("page"))
     search = chosen["search"]
+    peer_exchange = program.format == Program.Format.PEER_EXCHANGE
     free = {}
-    for role in (Role.JUNIOR, Role.SENIOR):
+    # Peer exchange pairs anyone with anyone: both lists offer every free volunteer.
+    for role in (None,) if peer_exchange else (Role.JUNIOR, Role.SENIOR):
         shown = list(selectors.free_people(program=program, role=role, search=search)[:FREE_SHOWN])
         free[role] = {"shown": shown, "count": getattr(shown[0], "free_count", 0) if shown else 0}
+    if peer_exchange:
+        free[Role.JUNIOR] = free[Role.SENIOR] = free[None]
     unmatched, unmatched_count = [], 0
     if run and run.unmatched:
         words = search.lower().split()
@@ -102,9 +106,13 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     "min_level_gap": config.min_level_gap,
                     "peer_partners": config.peer_partners,
                 },
-                peer_exchange=program.format == Program.Format.PEER_EXCHANGE,
+                peer_exchange=peer_exchange,
             ),
             "run": run,
+            "peer_exchange": peer_exchange,
+            # A peer run's pool is everyone, counted once (stored as the juniors' pool), two per pair.
+            "peer_run": bool(run and run.algorithm.startswith("peer:")),
+            "peer_paired": 2 * run.matches_made if run else 0,
             "filters": filters,
             "current_status": chosen["status"],
             "narrowed": filters.narrowed,
@@ -212,7 +220,10 @@ def pair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _program(pk)
     form = PairForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a junior mentor and a senior mentee."))
+        if program.format == Program.Format.PEER_EXCHANGE:
+            messages.error(request, _("Choose two people."))
+        else:
+            messages.error(request, _("Choose a junior mentor and a senior mentee."))
         return _back(program, request)
     data = form.cleaned_data
     try:
