@@ -67,6 +67,8 @@ test-fast: install
 bench: install
 	$(BIN)/python -m pytest -n 2 -m bench $(PYTEST_ARGS)
 	$(BIN)/python -m matching.bench
+	$(BIN)/python -m matching.bench_groups
+	$(BIN)/python -m matching.bench_peer
 	$(BIN)/python -m portal.bench_sweep
 	$(BIN)/python -m portal.bench_scale --sqlite-if-no-postgres
 

@@ -487,8 +487,10 @@ def _placed(groups: list[Group]) -> int:
     return sum(len(g.juniors) for g in groups)
 
 
-def _better(inst: _Instance, a: list[Group], b: list[Group]) -> list[Group]:
-    """The lexicographically better grouping (placed, value) of two valid ones."""
+def _better(inst: _Instance, a: list[Group], b: list[Group], objective: str = "participation") -> list[Group]:
+    """The better of two valid groupings: by (placed, value), or by value for "score"."""
+    if objective == "score":
+        return a if _value(inst, a) >= _value(inst, b) else b
     return a if (_placed(a), _value(inst, a)) >= (_placed(b), _value(inst, b)) else b
 
 
@@ -684,10 +686,16 @@ def solve_groups(
     *,
     time_limit: float = 20.0,
     pinned: Sequence[tuple[int, int]] = (),
+    objective: str = "participation",
 ) -> GroupResult:
-    """The best groups (see the module docstring), within about `time_limit` seconds."""
+    """The best groups (see the module docstring), within `time_limit` seconds.
+
+    objective="participation": the most juniors placed, then the best value; "score": the best
+    value only (a junior who adds nothing may stay out)."""
+    if objective not in ("participation", "score"):
+        raise ValueError(f"unknown objective {objective!r}")
     started = time.perf_counter()
-    deadline = started + time_limit
+    deadline = started + 0.97 * time_limit  # what is left is for building the answer
     score_matrix = np.asarray(scores, dtype=np.float64)
     allowed_matrix = np.asarray(allowed, dtype=bool)
     _check(score_matrix, allowed_matrix, pinned)
@@ -711,6 +719,8 @@ def solve_groups(
 
     # Phase 1: the most juniors placed.
     target, placement_bound = _placed(best), _placement_bound(inst)
+    if objective == "score":
+        target = placement_bound = 0  # placement is not part of the goal
     if target < placement_bound:
         if 1 in inst.sizes:
             p_pool, p_exact = _full_pool(inst, [(s,) for s in range(inst.n_s)]), True  # singletons suffice (see docstring)
@@ -737,7 +747,7 @@ def solve_groups(
         model.run(max(0.2, deadline - time.perf_counter()))
         found = model.groups()
         if found and _valid(inst, found):
-            best = _better(inst, found, best)
+            best = _better(inst, found, best, objective)
         bound = model.dual_bound() if model.status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit) else None
     else:
         pool = _seed_pool(inst, best, with_pairs=True)
@@ -746,7 +756,7 @@ def solve_groups(
         if lp is not None:
             rounded = _rounded(inst, lp)
             if rounded and _valid(inst, rounded) and _placed(rounded) >= target:
-                best = _better(inst, rounded, best)
+                best = _better(inst, rounded, best, objective)
             stats["rounded_value"] = _value(inst, rounded) if rounded else None
         if lp is not None:  # a small model of what the LP uses is quick to solve exactly
             core = _core_pool(inst, lp, best)
@@ -755,7 +765,7 @@ def solve_groups(
             core_model.run(max(0.2, 0.1 * (deadline - time.perf_counter())))
             found = core_model.groups()
             if found and _valid(inst, found):
-                best = _better(inst, found, best)
+                best = _better(inst, found, best, objective)
             stats["core_cells"], stats["core_value"] = core.cells, _value(inst, best)
         for group in best:
             pool.add(group.seniors, np.asarray(group.juniors, dtype=np.intp))
@@ -766,7 +776,7 @@ def solve_groups(
         model.run(max(0.2, deadline - time.perf_counter()), rel_gap=COLUMNS_MIP_GAP)
         found = model.groups()
         if found and _valid(inst, found):
-            best = _better(inst, found, best)
+            best = _better(inst, found, best, objective)
         stats["columns"], stats["mip_bound"] = pool.cells, model.dual_bound()
     value = _value(inst, best)
     gap: float | None = None

@@ -18,7 +18,9 @@ def group_proposals(program: Program, problem: Problem, config: MatchingConfig) 
     allowed = problem.limits.allowed.copy()
     pinned = _pins(program, problem, allowed, exclusive=False)  # a pin keeps its two people in one group
     limits = engine.GroupLimits(program.group_juniors_min, program.group_juniors_max, program.group_seniors_min, program.group_seniors_max)
-    result = engine.solve_groups(problem.scores, allowed, limits, pinned=pinned, time_limit=settings.MATCHING_GROUP_SECONDS)
+    result = engine.solve_groups(
+        problem.scores, allowed, limits, pinned=pinned, time_limit=settings.MATCHING_GROUP_SECONDS, objective=config.objective
+    )
     proposals = Proposals(algorithm=f"groups: {result.method}", proven_optimal=result.proven_optimal, optimality_gap=result.optimality_gap)
     pinned_juniors = {j: s for j, s in pinned}
     for group in result.groups:

@@ -78,6 +78,43 @@ def test_small_instances_are_solved_exactly(seed, limits):
     assert (placed, pytest.approx(value)) == brute_force(scores, allowed, limits)
 
 
+def brute_force_value(scores, allowed, limits):
+    """The best value over every grouping, however many juniors it places."""
+    n_j, n_s = scores.shape
+    best = 0.0
+    for groups in range(1, n_s // limits.seniors_min + 1):
+        for senior_labels in itertools.product(range(-1, groups), repeat=n_s):
+            if any(not limits.seniors_min <= senior_labels.count(g) <= limits.seniors_max for g in range(groups)):
+                continue
+            for junior_labels in itertools.product(range(-1, groups), repeat=n_j):
+                total = 0.0
+                for g in range(groups):
+                    seniors = [s for s in range(n_s) if senior_labels[s] == g]
+                    juniors = [j for j in range(n_j) if junior_labels[j] == g]
+                    if not limits.juniors_min <= len(juniors) <= limits.juniors_max or not all(
+                        allowed[j, s] for j in juniors for s in seniors
+                    ):
+                        break
+                    total += sum(scores[j, s] for j in juniors for s in seniors)
+                else:
+                    best = max(best, total)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_score_objective_maximises_the_value_only(seed):
+    rng = np.random.default_rng(50 + seed)
+    scores = np.round(rng.random((5, 3)) * 20 - 8)  # some pairs are worth less than nothing
+    allowed = rng.random((5, 3)) > 0.2
+    limits = GroupLimits(juniors_min=1, juniors_max=3, seniors_min=1, seniors_max=2)
+    result = solve_groups(scores, allowed, limits, objective="score")
+    check_valid(result, allowed, limits)
+    assert result.proven_optimal
+    assert placed_and_value(result, scores)[1] == pytest.approx(brute_force_value(scores, allowed, limits))
+    with pytest.raises(ValueError, match="unknown objective"):
+        solve_groups(scores, allowed, limits, objective="fastest")
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_pinned_pairs_share_a_group_and_stay_optimal(seed):
     rng = np.random.default_rng(100 + seed)

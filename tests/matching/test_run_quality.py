@@ -22,7 +22,7 @@ GROUPS_UNKNOWN = (
     "Good groups found, but the search stopped before it could prove how close they are to the best possible; "
     "a longer search (MATCHING_GROUP_SECONDS) may improve them."
 )
-SAME_AGAIN = "Running matching again with the same people and settings gives the same result."
+SAME_AGAIN = "The search stopped at its time limit; a run with more time may find slightly better groups."
 
 
 def a_run(program=None, *, algorithm="groups: columns", proven_optimal=False, optimality_gap=None, objective="participation", **fields):
