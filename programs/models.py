@@ -174,7 +174,13 @@ class Program(models.Model):
         return self.status == self.Status.RECRUITING
 
     def role_for_level(self, level: int) -> str | None:
-        """Which side a person of `level` takes in this program, or None when not eligible."""
+        """Which side a person of `level` takes in this program, or None when not eligible.
+
+        Peer exchange has no sides to qualify for (everyone teaches and learns; matching pairs
+        people across level bands or generations): anyone may take part, and the stored role only
+        says on which side of the senior band they are."""
+        if self.format == self.Format.PEER_EXCHANGE:
+            return Role.JUNIOR if level < self.senior_min_level else Role.SENIOR
         if level <= self.junior_max_level:
             return Role.JUNIOR
         if level >= self.senior_min_level:

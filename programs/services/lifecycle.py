@@ -165,7 +165,11 @@ def _enough_volunteers(program: Program) -> list[str]:
     )
     need_juniors, need_seniors = program.needed_per_side()
     refusals = []
-    if counts["juniors"] < need_juniors or counts["seniors"] < need_seniors:
+    if program.format == Program.Format.PEER_EXCHANGE:  # one pool: anyone may pair with anyone
+        volunteers = counts["juniors"] + counts["seniors"]
+        if volunteers < 2:
+            refusals.append(_("Peer exchange needs at least 2 accepted volunteers; %(count)s accepted.") % {"count": volunteers})
+    elif counts["juniors"] < need_juniors or counts["seniors"] < need_seniors:
         refusals.append(
             _(
                 "Matching needs at least %(nj)s accepted junior mentor(s) and %(ns)s senior mentee(s) for this format; "
@@ -180,6 +184,10 @@ def _enough_volunteers(program: Program) -> list[str]:
 
 @register_guard(S.MATCHING, S.ACTIVE)
 def _still_has_both_sides(program: Program) -> list[str]:
+    if program.format == Program.Format.PEER_EXCHANGE:
+        if program.applications.filter(status=Application.Status.ACCEPTED).count() < 2:
+            return [_("Peer exchange needs at least 2 accepted volunteers to start.")]
+        return []
     accepted = set(program.applications.filter(status=Application.Status.ACCEPTED).values_list("role", flat=True))
     if accepted != {Role.JUNIOR, Role.SENIOR}:
         return [_("The program needs accepted junior mentors and senior mentees to start.")]

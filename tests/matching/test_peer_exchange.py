@@ -378,3 +378,44 @@ def test_a_peer_run_costs_the_same_queries_at_two_sizes():
         costs.append(cost)
     assert_flat(*costs, ceiling=25, listed={"matching.Match", "matching.MatchMember"})
     assert not {"programs.Application", "programs.ApplicationTopic", "mentoring.User"} & set(costs[1].instances)
+
+
+def test_a_peer_pool_of_one_stored_role_moves_through_the_lifecycle(hr):
+    """Two stored juniors (an apprentice and a mid-level, two levels apart) are a peer exchange."""
+    program = peer_program(hr, gap=20)
+    volunteer(program, hr, "Ana Apprentice", Level.APPRENTICE, teaches=(AI,), learns=(DEVX,))
+    with pytest.raises(ValidationError, match="at least 2 accepted volunteers; 1 accepted"):
+        program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
+    volunteer(program, hr, "Mia Mid", Level.MID, teaches=(DEVX,), learns=(AI,))
+    assert set(program.applications.values_list("role", flat=True)) == {Role.JUNIOR}
+    program_transition(program=program, to_status=Program.Status.MATCHING, by=hr)
+    run = matching_run(program=program, by=hr)
+    assert run.matches_made == 1
+    match = Match.objects.get(run=run)
+    from matching.services import match_respond, matches_approve
+
+    matches_approve(program=program, by=hr)
+    for member in match.members.all():
+        match_respond(match=match, user=member.user, accept=True)
+    program_transition(program=program, to_status=Program.Status.ACTIVE, by=hr)
+    program.refresh_from_db()
+    assert program.status == Program.Status.ACTIVE
+
+
+def test_anyone_may_take_part_in_peer_exchange_but_one_to_one_keeps_its_bands(hr):
+    program = peer_program(hr)
+    program.junior_max_level, program.senior_min_level = Level.JUNIOR, Level.LEAD  # a gap between the bands
+    between = [level for level in Level if program.junior_max_level < level < program.senior_min_level]
+    assert program.role_for_level(between[0]) == Role.JUNIOR
+    assert program.role_for_level(program.senior_min_level) == Role.SENIOR
+    program.format = Program.Format.ONE_TO_ONE
+    assert program.role_for_level(between[0]) is None
+
+
+def test_the_review_page_calls_everyone_a_peer(hr, hr_client):
+    program, ana, ben = two(hr)
+    matching_run(program=program, by=hr)
+    page = hr_client.get(reverse("matching:review", args=[program.pk])).content.decode()
+    assert '>Peer</span> <span class="fw-semibold">Ana Apprentice' in page
+    assert '>Peer</span> <span class="fw-semibold">Ben Senior' in page
+    assert "Junior mentor</span>" not in page and "Senior mentee</span>" not in page
