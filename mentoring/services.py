@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -348,4 +349,13 @@ def profile_update(*, user: User, timezone_name: str, language: str) -> User:
     user.language = language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["timezone", "language"])
+    return user
+
+
+def language_set(*, user: User, language: str) -> User:
+    """The language a person reads pages and e-mails in (the switch on every page)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    user.language = language
+    user.save(update_fields=["language"])
     return user

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import contextlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
 from .access import hr_required
@@ -33,6 +36,31 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Your preferences are saved."))
         return redirect("mentoring:profile")
     return render(request, "mentoring/profile.html", {"form": form, "person": selectors.profile_for(user=request.user)})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch on every page: for a signed-in person it becomes their language (pages
+    and e-mails); before sign-in it is kept in a cookie, ahead of the browser's Accept-Language."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("portal:home")
+    if code not in dict(settings.LANGUAGES):
+        messages.error(request, _("Unknown language."))
+        return redirect(target)
+    if request.user.is_authenticated:
+        services.language_set(user=request.user, language=code)
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 @login_required
