@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install system-packages axe clean
+.PHONY: demo test test-fast bench lint format pre-commit worker beat migrate seed run install messages system-packages axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,26 @@ $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
 
-# Debian packages the browser tests need (Chromium and fonts). Installed only when missing and
-# when running as root (CI); elsewhere it says what to install and the browser tests skip.
-SYSTEM_PACKAGES := chromium fonts-liberation
+# The translations (locale/<language>/LC_MESSAGES/django.po, kept in git) compiled to .mo files.
+# polib compiles them, so a machine without GNU gettext can run the app; the catalog check
+# (tests/mentoring/test_translations.py) needs gettext's xgettext and msgfmt (system-packages).
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+messages: $(CATALOGS:.po=.mo)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python -c "import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
+
+# Debian packages the tests need: Chromium and fonts for the browser tests, gettext for the
+# translation catalog check. Installed only when missing and when running as root (CI);
+# elsewhere it says what to install and those tests skip.
+SYSTEM_PACKAGES := chromium fonts-liberation gettext
 system-packages:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && command -v xgettext >/dev/null && command -v msgfmt >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "== installing $(SYSTEM_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	else echo "NOTE: no Chromium; browser tests will be skipped (sudo apt-get install -y $(SYSTEM_PACKAGES))"; fi
+	else echo "NOTE: no Chromium or gettext; browser tests and the catalog check will be skipped (sudo apt-get install -y $(SYSTEM_PACKAGES))"; fi
 
 # axe-core, pinned in package.json, for the accessibility check of the browser tests. Installed
 # with npm when npm is here; without it the check is skipped with a warning (CI requires it).

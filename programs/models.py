@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Level
@@ -51,7 +52,17 @@ class Topic(models.Model):
         constraints = [models.UniqueConstraint(Lower("name"), name="topic_name_unique_ci")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the built-in catalog is translated
+        (programs.catalog_texts); a topic HR wrote stays as written."""
+        return gettext(self.name) if self.name else self.name
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else self.description
 
 
 class Program(models.Model):

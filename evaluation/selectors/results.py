@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet, TextField, Window
 from django.db.models.functions import Cast, Lower, RowNumber
+from django.utils.translation import gettext
 
 from programs.models import Program, Role, Topic
 
@@ -101,7 +102,7 @@ def survey_breakdown(
     tagged = {
         topic for q in questions if released and q.kind == Question.Kind.TOPICS for value, _n in tallies[(q.pk, None)] for topic in value
     }
-    topic_names = dict(Topic.objects.filter(pk__in=tagged).values_list("pk", "name")) if tagged else {}
+    topic_names = {pk: gettext(name) for pk, name in Topic.objects.filter(pk__in=tagged).values_list("pk", "name")} if tagged else {}
 
     def size(question: Question, role: str | None) -> int:
         return sum(n for _value, n in tallies[(question.pk, role)])
