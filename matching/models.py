@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program, Role
 
+from .reasons import render_all
+
 DEFAULT_WEIGHTS = {"topics": 45, "availability": 25, "chemistry": 15, "diversity": 15}
 
 
@@ -187,7 +189,8 @@ class Match(models.Model):
 
     @property
     def reasons(self) -> list[str]:
-        return self.explanation.get("reasons", [])
+        """The explanation in the reader's language (stored as data: matching.reasons)."""
+        return render_all(self.explanation.get("reasons", []))
 
 
 class MatchMember(models.Model):

@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from mentoring.selectors import reporting_tree
-from programs.models import DAY_PARTS, TIME_SLOTS, WEEKDAYS, Application, ApplicationTopic, Generation, Program, Role, Topic
+from programs.models import TIME_SLOTS, WEEKDAYS, Application, ApplicationTopic, Generation, Program, Role, Topic
 
 from .models import Match, MatchingConfig, MatchMember, PairRule
 from .scoring import MODES, Constraints, Labels, Side, constraints, explain_pairs, peer_constraints, score_matrix
@@ -78,12 +79,22 @@ class Problem:
         return payload.hexdigest()
 
 
-def slot_labels() -> list[str]:
-    days, parts = dict(WEEKDAYS), dict(DAY_PARTS)
+# A time slot inside a reason ("both prefer Tuesday mornings"): the weekday and the part of the
+# day, translated when the reason is shown (matching.reasons).
+SLOT_PHRASES = {
+    "morning": gettext_noop("%(day)s mornings"),
+    "midday": gettext_noop("%(day)s middays"),
+    "afternoon": gettext_noop("%(day)s afternoons"),
+}
+
+
+def slot_labels() -> list[dict[str, Any]]:
+    with translation.override(None):  # the English names are the catalog's msgids
+        days = {code: str(label) for code, label in WEEKDAYS}
     labels = []
     for slot in TIME_SLOTS:
         day, _sep, part = slot.partition("_")
-        labels.append(f"{days[day]} {str(parts[part]).lower()}s")
+        labels.append({"msg": SLOT_PHRASES[part], "day": {"t": days[day]}})
     return labels
 
 
@@ -182,7 +193,9 @@ def load_problem(
     when = datetime.datetime.combine(start, datetime.time(12), tzinfo=datetime.UTC)
     juniors = _side(junior_rows, len(topics), language_index, when)
     seniors = juniors if peer else _side(senior_rows, len(topics), language_index, when)
-    labels = Labels(topics=[name for _pk, name in topics], slots=slot_labels(), languages=[str(label) for _code, label in languages])
+    with translation.override(None):  # the English names are the catalog's msgids
+        language_names = [{"t": str(label)} for _code, label in languages]
+    labels = Labels(topics=[name for _pk, name in topics], slots=slot_labels(), languages=language_names)
 
     # Each application's place: (side, row). Topics and "rather not" lists come by application.
     place = {row[0]: (juniors, i) for i, row in enumerate(junior_rows)} | {row[0]: (seniors, i) for i, row in enumerate(senior_rows)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,9 +53,9 @@ class Side:
 
 @dataclass
 class Labels:
-    topics: Sequence[str]
-    slots: Sequence[str]
-    languages: Sequence[str]
+    topics: Sequence[str]  # the catalog's names (translated when shown)
+    slots: Sequence[dict[str, Any]]  # reasons (matching.reasons) naming each time slot
+    languages: Sequence[dict[str, Any]]  # {"t": "German"}, …
 
 
 def _topic_fit(
@@ -321,15 +322,14 @@ def peer_constraints(
     return Constraints(allowed=allowed, chain=chain, excluded=excluded, level=level, language=language, private=private)
 
 
-def _inline(name: str) -> str:
-    """A topic name inside a sentence: "Remote work" → "remote work", "AI tools" stays."""
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+def gettext_noop(message: str) -> str:
+    """Marks an English message for translation (makemessages finds it by this name); the reason
+    stays data here and matching.reasons renders it in the reader's language."""
+    return message
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def _msg(message: str, **params: Any) -> dict[str, Any]:
+    return {"msg": message, **params}
 
 
 def explain_pairs(
@@ -357,31 +357,33 @@ def explain_pairs(
     rounded = {name: [round(value, 3) for value in values[name].tolist()] for name in COMPONENTS}  # Python's round, as stored before
     explained = []
     for k in range(len(j)):
-        reasons: list[str] = []
+        reasons: list[dict[str, Any]] = []
         topics = [t for t, positive in zip(top_topics[k], top_positive[k], strict=True) if positive]
         if topics:
-            reasons.append("shares " + _join([_inline(labels.topics[t]) for t in topics]))
+            reasons.append(_msg(gettext_noop("shares %(topics)s"), topics=[{"t": labels.topics[t], "inline": True} for t in topics]))
         else:
-            reasons.append("no topic overlap yet: agree on topics at the kickoff")
+            reasons.append(_msg(gettext_noop("no topic overlap yet: agree on topics at the kickoff")))
         slots = [t for t, both in enumerate(common[k]) if both]
         if slots:
-            reasons.append("both prefer " + _join([labels.slots[t] for t in slots[:2]]))
+            reasons.append(_msg(gettext_noop("both prefer %(times)s"), times=[labels.slots[t] for t in slots[:2]]))
         mode_j, mode_s = MODES[j_modes[k]], MODES[s_modes[k]]
         if mode_j == mode_s and mode_j != "hybrid":
-            reasons.append("both like to meet " + ("in person" if mode_j == "in_person" else "remotely"))
+            reasons.append(
+                _msg(gettext_noop("both like to meet in person") if mode_j == "in_person" else gettext_noop("both like to meet remotely"))
+            )
         if gaps[k] >= 1:
-            reasons.append(f"{gaps[k]:g} h time difference")
+            reasons.append(_msg(gettext_noop("%(hours)s h time difference"), hours=round(gaps[k], 2)))
         languages = [t for t, both in enumerate(shared[k]) if both]
-        if languages and not (len(languages) == 1 and labels.languages[languages[0]] == "English"):
-            reasons.append("can meet in " + _join([labels.languages[t] for t in languages]))
+        if languages and not (len(languages) == 1 and labels.languages[languages[0]] == {"t": "English"}):
+            reasons.append(_msg(gettext_noop("can meet in %(languages)s"), languages=[labels.languages[t] for t in languages]))
         if chemistry[k] >= 0.8:
-            reasons.append("similar working styles")
+            reasons.append(_msg(gettext_noop("similar working styles")))
         elif chemistry[k] <= 0.4:
-            reasons.append("contrasting working styles")
+            reasons.append(_msg(gettext_noop("contrasting working styles")))
         if diversity[k] > 0 and j_depts[k] >= 0 and s_depts[k] >= 0:
-            reasons.append("different departments")
+            reasons.append(_msg(gettext_noop("different departments")))
         elif j_depts[k] == s_depts[k] and j_depts[k] >= 0:
-            reasons.append("same department (outside each other's reporting chain)")
+            reasons.append(_msg(gettext_noop("same department (outside each other's reporting chain)")))
         explained.append({"reasons": reasons, "components": {name: rounded[name][k] for name in COMPONENTS}})
     return explained
 
@@ -391,11 +393,13 @@ def explain(j: int, s: int, juniors: Side, seniors: Side, labels: Labels, *, pee
     return explain_pairs([j], [s], juniors, seniors, labels, peer_exchange=peer_exchange)[0]
 
 
-def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: int, positive_partner: bool, objective: str) -> str:
-    """Why one person got no match, in words HR can act on."""
-    other = "senior" if side == "junior" else "junior"
+def why_unmatched(
+    index: int, *, side: str, limits: Constraints, other_count: int, positive_partner: bool, objective: str
+) -> dict[str, Any]:
+    """Why one person got no match, in words HR can act on (a reason: matching.reasons)."""
+    senior = side == "junior"  # the other side
     if other_count == 0:
-        return f"no {other}s in the pool"
+        return _msg(gettext_noop("no seniors in the pool") if senior else gettext_noop("no juniors in the pool"))
     pick = (lambda m: m[index, :]) if side == "junior" else (lambda m: m[:, index])
     if not pick(limits.allowed).any():
         # One wording whatever keeps a pair apart for good — a reporting chain, an HR rule,
@@ -403,20 +407,59 @@ def why_unmatched(index: int, *, side: str, limits: Constraints, other_count: in
         # private list (nor can it be told from a chain by its own line). Level gap and
         # language come separately: HR can act on those.
         excluded = limits.excluded if limits.private is None else limits.excluded | limits.private
-        causes = [
-            (pick(limits.chain | excluded).sum(), "ruled out (reporting chain or an exclusion)"),
-            (pick(limits.level).sum(), "not enough levels apart"),
-            (pick(limits.language).sum(), "without a shared language"),
+        counts = [
+            ("ruled_out", int(pick(limits.chain | excluded).sum())),
+            ("level", int(pick(limits.level).sum())),
+            ("language", int(pick(limits.language).sum())),
         ]
-        causes = [(int(count), text) for count, text in causes if count]
-        for count, text in causes:
+        counts = [(cause, count) for cause, count in counts if count]
+        everyone = {
+            "ruled_out": (
+                gettext_noop("no allowed partner: every senior is ruled out (reporting chain or an exclusion)"),
+                gettext_noop("no allowed partner: every junior is ruled out (reporting chain or an exclusion)"),
+            ),
+            "level": (
+                gettext_noop("no allowed partner: every senior is not enough levels apart"),
+                gettext_noop("no allowed partner: every junior is not enough levels apart"),
+            ),
+            "language": (
+                gettext_noop("no allowed partner: no senior shares a language"),
+                gettext_noop("no allowed partner: no junior shares a language"),
+            ),
+        }
+        for cause, count in counts:
             if count == other_count:
-                return (
-                    f"no allowed partner: every {other} is {text}"
-                    if text != "without a shared language"
-                    else f"no allowed partner: no {other} shares a language"
-                )
-        return "no allowed partner: " + "; ".join(f"{count} {other}(s) {text}" for count, text in causes)
+                return _msg(everyone[cause][0 if senior else 1])
+        some = {
+            "ruled_out": (
+                (
+                    gettext_noop("%(count)d senior ruled out (reporting chain or an exclusion)"),
+                    gettext_noop("%(count)d seniors ruled out (reporting chain or an exclusion)"),
+                ),
+                (
+                    gettext_noop("%(count)d junior ruled out (reporting chain or an exclusion)"),
+                    gettext_noop("%(count)d juniors ruled out (reporting chain or an exclusion)"),
+                ),
+            ),
+            "level": (
+                (gettext_noop("%(count)d senior not enough levels apart"), gettext_noop("%(count)d seniors not enough levels apart")),
+                (gettext_noop("%(count)d junior not enough levels apart"), gettext_noop("%(count)d juniors not enough levels apart")),
+            ),
+            "language": (
+                (gettext_noop("%(count)d senior without a shared language"), gettext_noop("%(count)d seniors without a shared language")),
+                (gettext_noop("%(count)d junior without a shared language"), gettext_noop("%(count)d juniors without a shared language")),
+            ),
+        }
+        parts = []
+        for cause, count in counts:
+            one, many = some[cause][0 if senior else 1]
+            parts.append({"msg": one, "plural": many, "n": count})
+        joined = {"msg": "; ".join(f"%({key})s" for key in "abc"[: len(parts)]), **dict(zip("abc", parts, strict=False))}
+        return _msg(gettext_noop("no allowed partner: %(causes)s"), causes=joined)
     if objective == "score" and not positive_partner:
-        return "no allowed partner with a positive score"
-    return f"every allowed {other} was matched with someone else (not enough {other}s to go round)"
+        return _msg(gettext_noop("no allowed partner with a positive score"))
+    return _msg(
+        gettext_noop("every allowed senior was matched with someone else (not enough seniors to go round)")
+        if senior
+        else gettext_noop("every allowed junior was matched with someone else (not enough juniors to go round)")
+    )

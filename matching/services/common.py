@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from mentoring.models import User
 from programs.models import Application, Program, Role
@@ -61,7 +62,7 @@ def _ensure_runnable(program: Program) -> None:
         raise ValidationError(_("Matching runs while the program is in its matching phase (or active, to re-match freed people)."))
 
 
-def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[str] | None = None, data: dict | None = None) -> dict:
+def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[Any] | None = None, data: dict | None = None) -> dict:
     """The explanation of one pair (`data`, when `problem.explain_pairs` made it already)."""
     if problem.peer_exchange and data is None:
         return peer_explanations(problem, [(j, s)], prefixes=[prefix or []])[0]
@@ -80,7 +81,7 @@ def _and_join(items: list[str]) -> str:
 TAUGHT_TOPICS = 3  # topics named per direction
 
 
-def peer_explanations(problem: Problem, pairs: Sequence[tuple[int, int]], *, prefixes: Sequence[list[str]] | None = None) -> list[dict]:
+def peer_explanations(problem: Problem, pairs: Sequence[tuple[int, int]], *, prefixes: Sequence[list[Any]] | None = None) -> list[dict]:
     """Peer exchange pairs (junior row, senior row) explained: who teaches what, both ways (each
     one's expertise × the other's interests, best first), then the usual availability, language
     and style reasons. Also as data: explanation["teaches"] = [{"from", "to", "topics"}, …]."""
@@ -102,8 +103,12 @@ def peer_explanations(problem: Problem, pairs: Sequence[tuple[int, int]], *, pre
             teaches.append({"from": int(pool.ids[teacher]), "to": int(pool.ids[learner]), "topics": [names[t] for t in topics]})
             if topics:
                 sentences.append(
-                    _("%(teacher)s shares %(topics)s with %(learner)s")
-                    % {"teacher": pool.names[teacher], "topics": _and_join([names[t] for t in topics]), "learner": pool.names[learner]}
+                    {
+                        "msg": gettext_noop("%(teacher)s shares %(topics)s with %(learner)s"),
+                        "teacher": pool.names[teacher],
+                        "topics": [{"t": names[t], "inline": True} for t in topics],
+                        "learner": pool.names[learner],
+                    }
                 )
         # explain_pairs' first reason is the topic fit of both directions at once: the sentences say it better.
         rest = data["reasons"][1:] if sentences else data["reasons"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from programs.models import Program, Role
 
@@ -11,7 +11,7 @@ from .. import engine
 from ..models import Match, MatchingConfig
 from ..problem import Problem
 from .common import _pair_explanation
-from .runs import FORMATS, Proposals, _pins
+from .runs import FORMATS, PINNED, Proposals, _pins
 
 
 def group_proposals(program: Program, problem: Problem, config: MatchingConfig) -> Proposals:
@@ -32,8 +32,8 @@ def group_proposals(program: Program, problem: Problem, config: MatchingConfig) 
         for j, data in zip(group.juniors, explained, strict=True):
             first = _pair_explanation(problem, j, 0, data=data)["reasons"][0]
             if pinned_juniors.get(j) in group.seniors:
-                first = _("pinned by HR") + "; " + first
-            reasons.append(f"{problem.juniors.names[j]}: {first}")
+                first = {"msg": "%(pin)s; %(reason)s", "pin": PINNED, "reason": first}
+            reasons.append({"msg": gettext_noop("%(name)s: %(reason)s"), "name": problem.juniors.names[j], "reason": first})
         members: list[tuple[int, str]] = [(int(problem.seniors.ids[s]), Role.SENIOR) for s in group.seniors]
         members += [(int(problem.juniors.ids[j]), Role.JUNIOR) for j in group.juniors]
         source = Match.Source.PINNED if any(pinned_juniors.get(j) in group.seniors for j in group.juniors) else Match.Source.ENGINE

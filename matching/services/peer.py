@@ -6,9 +6,10 @@ pair is stored with the lower level as the junior, so meetings alternate who lea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from programs.models import Program, Role
 
@@ -16,7 +17,7 @@ from .. import peer
 from ..models import Match, MatchingConfig, PairRule
 from ..problem import Problem
 from .common import peer_explanations
-from .runs import FORMATS, Proposals
+from .runs import FORMATS, PINNED, Proposals
 
 
 def _peer_pins(program: Program, problem: Problem, allowed: np.ndarray) -> list[tuple[int, int]]:
@@ -35,22 +36,25 @@ def _peer_pins(program: Program, problem: Problem, allowed: np.ndarray) -> list[
     return placed
 
 
-def _why_unmatched(problem: Problem, row: int, *, positive_partner: bool, objective: str) -> str:
-    """Why one person got no partner, in words HR can act on. A private "rather not" list is
-    counted with the reporting chain and HR's exclusions, so no reason ever singles it out."""
+def _why_unmatched(problem: Problem, row: int, *, positive_partner: bool, objective: str) -> dict[str, Any]:
+    """Why one person got no partner, in words HR can act on (a reason: matching.reasons). A
+    private "rather not" list is counted with the reporting chain and HR's exclusions, so no
+    reason ever singles it out."""
     limits, others = problem.limits, len(problem.juniors) - 1
     if others == 0:
-        return _("nobody else in the pool")
+        return {"msg": gettext_noop("nobody else in the pool")}
     if limits.allowed[row].any():
         if objective == "score" and not positive_partner:
-            return _("no allowed partner with a positive score")
-        return _("every allowed partner was paired with someone else (an odd number, or too few fitting partners)")
+            return {"msg": gettext_noop("no allowed partner with a positive score")}
+        return {"msg": gettext_noop("every allowed partner was paired with someone else (an odd number, or too few fitting partners)")}
     by_generation = problem.config.peer_partners == MatchingConfig.PeerPartners.GENERATION
     generations = problem.generations
     if by_generation and generations is not None and generations[row] < 0:
-        return _(
-            "did not state a generation, and this program pairs people of different generations: ask them to add it to their application"
-        )
+        return {
+            "msg": gettext_noop(
+                "did not state a generation, and this program pairs people of different generations: ask them to add it to their application"
+            )
+        }
     ruled_out = limits.chain | limits.excluded
     if limits.private is not None:
         ruled_out = ruled_out | limits.private
@@ -59,22 +63,28 @@ def _why_unmatched(problem: Problem, row: int, *, positive_partner: bool, object
     partner_rule = limits.level.copy()
     partner_rule[row, row] = False
     causes = [
-        (int(ruled_out[row].sum()), _("ruled out (reporting chain or an exclusion)")),
+        (int(ruled_out[row].sum()), gettext_noop("ruled out (reporting chain or an exclusion)")),
         (
             int(partner_rule[row].sum()),
-            _("of the same generation or without a stated one") if by_generation else _("not enough levels apart"),
+            gettext_noop("of the same generation or without a stated one") if by_generation else gettext_noop("not enough levels apart"),
         ),
-        (int(limits.language[row].sum()), _("without a shared language")),
+        (int(limits.language[row].sum()), gettext_noop("without a shared language")),
     ]
     causes = [(count, text) for count, text in causes if count]
     for count, text in causes:
         if count == others:
-            return _("no allowed partner: everyone else is %(cause)s") % {"cause": text}
-    listed = "; ".join(
-        ngettext("%(count)d person %(cause)s", "%(count)d people %(cause)s", count) % {"count": count, "cause": text}
+            return {"msg": gettext_noop("no allowed partner: everyone else is %(cause)s"), "cause": {"msg": text}}
+    listed = [
+        {
+            "msg": gettext_noop("%(count)d person %(cause)s"),
+            "plural": gettext_noop("%(count)d people %(cause)s"),
+            "n": count,
+            "cause": {"msg": text},
+        }
         for count, text in causes
-    )
-    return _("no allowed partner: %(causes)s") % {"causes": listed}
+    ]
+    joined = {"msg": "; ".join(f"%({key})s" for key in "abc"[: len(listed)]), **dict(zip("abc", listed, strict=False))}
+    return {"msg": gettext_noop("no allowed partner: %(causes)s"), "causes": joined}
 
 
 def peer_proposals(program: Program, problem: Problem, config: MatchingConfig) -> Proposals:
@@ -85,7 +95,7 @@ def peer_proposals(program: Program, problem: Problem, config: MatchingConfig) -
     proposals = Proposals(algorithm=f"peer: {result.method} ({config.objective})", proven_optimal=result.proven_optimal)
     chosen = [(*problem.orient(a, b), Match.Source.PINNED) for a, b in pinned]
     chosen += [(*problem.orient(a, b), Match.Source.ENGINE) for a, b in result.pairs]
-    prefixes = [[_("pinned by HR")] if source == Match.Source.PINNED else [] for _j, _s, source in chosen]
+    prefixes = [[PINNED] if source == Match.Source.PINNED else [] for _j, _s, source in chosen]
     explained = peer_explanations(problem, [(j, s) for j, s, _source in chosen], prefixes=prefixes)
     for (j, s, source), explanation in zip(chosen, explained, strict=True):
         proposals.add(

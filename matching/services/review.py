@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mentoring.models import User
 from notifications.services import Message, notify_many
@@ -39,7 +40,7 @@ def match_create_manual(*, program: Program, junior: User, senior: User, by: Use
         run=None,
         source=Match.Source.MANUAL,
         score=float(problem.scores[j, s]),
-        explanation=_pair_explanation(problem, j, s, prefix=[_("matched by HR")]),
+        explanation=_pair_explanation(problem, j, s, prefix=[{"msg": gettext_noop("matched by HR")}]),
         # In peer exchange the rows come oriented: the lower level is stored as the junior.
         members=[(int(problem.juniors.ids[j]), Role.JUNIOR), (int(problem.seniors.ids[s]), Role.SENIOR)],
         by=by,

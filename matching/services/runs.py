@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mentoring.models import User
 from programs.models import Program, Role
@@ -35,6 +35,9 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+PINNED = {"msg": gettext_noop("pinned by HR")}  # a reason (matching.reasons)
 
 
 @dataclass
@@ -85,7 +88,7 @@ def pair_proposals(program: Program, problem: Problem, config: MatchingConfig) -
     chosen = [(j, s, Match.Source.PINNED) for j, s in pinned] + [(j, s, Match.Source.ENGINE) for j, s in pairs]
     explained = problem.explain_pairs([j for j, _s, _source in chosen], [s for _j, s, _source in chosen])
     for (j, s, source), data in zip(chosen, explained, strict=True):
-        prefix = [_("pinned by HR")] if source == Match.Source.PINNED else []
+        prefix = [PINNED] if source == Match.Source.PINNED else []
         proposals.add(
             source=source,
             score=float(problem.scores[j, s]),

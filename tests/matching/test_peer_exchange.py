@@ -14,6 +14,7 @@ from matching.bench import _build
 from matching.forms import ConfigForm
 from matching.models import Match, MatchingConfig, PairRule
 from matching.problem import load_problem
+from matching.reasons import render
 from matching.services import config_for, config_update, match_create_manual, matching_run, pair_rule_set
 from mentoring.models import Level
 from programs.forms import ApplicationForm
@@ -72,7 +73,7 @@ def pairs_of(run) -> set[frozenset[int]]:
 
 
 def reasons_of(run) -> dict[int, str]:
-    return {row["user_id"]: row["reason"] for row in run.unmatched}
+    return {row["user_id"]: render(row["reason"]) for row in run.unmatched}
 
 
 def two(hr, *, partners=MatchingConfig.PeerPartners.LEVEL, gap=10, a=None, b=None):
@@ -112,7 +113,7 @@ def test_each_pair_says_who_teaches_what_both_ways(hr):
     match = Match.objects.get(run=run)
     assert match.reasons[:2] == [
         "Ana Apprentice shares AI and automation with Ben Senior",
-        "Ben Senior shares Developer experience with Ana Apprentice",
+        "Ben Senior shares developer experience with Ana Apprentice",
     ]
     assert "both prefer Tuesday mornings" in match.reasons  # the usual reasons follow
     assert match.explanation["teaches"] == [

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Match, PairRule
+from matching.reasons import render
 from matching.services import match_create_manual, match_respond, matches_approve, matching_run, pair_rule_set
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def _erin_left_over(program, people, hr, cause):
         else:
             avoid(program, people["designer"], people["eng_lead"])
     run = matching_run(program=program, by=hr)
-    return {row["name"]: row["reason"] for row in run.unmatched}["Erin Lead"]
+    return {row["name"]: render(row["reason"]) for row in run.unmatched}["Erin Lead"]
 
 
 def test_every_exclusion_reads_the_same_and_none_names_the_private_list(cohort, hr):

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from matching.models import Match, MatchingConfig, MatchRun, PairRule
+from matching.reasons import render
 from matching.services import (
     config_update,
     match_create_manual,
@@ -66,7 +67,7 @@ def test_unmatched_people_get_a_reason(cohort, hr):
     program, people = cohort
     pair_rule_set(program=program, junior=people["designer"], senior=people["eng_lead"], kind=PairRule.Kind.FORBID, by=hr)
     run = matching_run(program=program, by=hr)
-    reasons = {row["name"]: row["reason"] for row in run.unmatched}
+    reasons = {row["name"]: render(row["reason"]) for row in run.unmatched}
     assert reasons == {
         "Dana Design": "every allowed senior was matched with someone else (not enough seniors to go round)",
         "Erin Lead": "no allowed partner: every junior is ruled out (reporting chain or an exclusion)",
@@ -92,7 +93,7 @@ def test_level_gap_and_language_are_hard_rules(cohort, hr):
     run = matching_run(program=program, by=hr)
     # junior(20)→lead(50) is 30 apart: refused; junior→director(60) is 40: refused too.
     assert run.matches_made == 0
-    assert all("not enough levels apart" in row["reason"] for row in run.unmatched)
+    assert all("not enough levels apart" in render(row["reason"]) for row in run.unmatched)
     config_update(program=program, weights={"topics": 45}, objective="participation", min_level_gap=10)
     program.applications.filter(user=people["designer"]).update(languages=["de"])
     matching_run(program=program, by=hr)

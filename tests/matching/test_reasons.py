@@ -1,0 +1,40 @@
+"""Reasons are stored as data and read in the reader's language (matching.reasons)."""
+
+from django.utils import translation
+
+from matching.reasons import join, render, render_all
+
+
+def test_plain_strings_from_older_runs_read_as_they_are():
+    assert render("shares remote work") == "shares remote work"
+
+
+def test_a_message_with_translated_parts_names_and_numbers():
+    reason = {"msg": "shares %(topics)s", "topics": [{"t": "Remote work best practices", "inline": True}, {"t": "AI and automation"}]}
+    assert render(reason) == "shares remote work best practices and AI and automation"
+    assert render({"msg": "%(hours)s h time difference", "hours": 1.0}) == "1 h time difference"
+    assert render({"msg": "%(hours)s h time difference", "hours": 5.5}) == "5.5 h time difference"
+    assert (
+        render({"msg": "%(name)s: %(reason)s", "name": "Ana Apprentice", "reason": {"msg": "pinned by HR"}})
+        == "Ana Apprentice: pinned by HR"
+    )
+
+
+def test_plurals_and_joined_lists():
+    one = {"msg": "%(count)d senior ruled out", "plural": "%(count)d seniors ruled out", "n": 1}
+    many = {**one, "n": 3}
+    assert render_all([one, many]) == ["1 senior ruled out", "3 seniors ruled out"]
+    assert join([]) == "" and join(["a"]) == "a" and join(["a", "b", "c"]) == "a, b and c"
+
+
+def test_topic_names_keep_their_capitals_outside_english():
+    reason = {"msg": "shares %(topics)s", "topics": [{"t": "Remote work best practices", "inline": True}]}
+    with translation.override("de"):
+        assert "Remote" in render(reason)
+    with translation.override("en"):
+        assert "remote work" in render(reason)
+
+
+def test_numbers_follow_the_reader_s_locale():
+    with translation.override("de"):
+        assert render({"msg": "%(hours)s h time difference", "hours": 5.5}).startswith("5,5")
