@@ -35,7 +35,7 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = [*PROGRAM_FIELDS]
+        fields = [name for name in PROGRAM_FIELDS if name != "translations"]  # as name_<code> / goal_<code>
         widgets = {
             "start_date": DateInput(),
             "goal": forms.Textarea(attrs={"rows": 3}),
@@ -45,6 +45,23 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Optional name and goal per offered language, for a multilingual workforce.
+        translated = []
+        existing = self.instance.translations or {} if self.instance.pk else {}
+        for code, language in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            entry = existing.get(code) or {}
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name in %(language)s") % {"language": language}, max_length=150, required=False, initial=entry.get("name", "")
+            )
+            self.fields[f"goal_{code}"] = forms.CharField(
+                label=_("Goal in %(language)s") % {"language": language},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=entry.get("goal", ""),
+            )
+            translated.append(Row(Column(f"name_{code}"), Column(f"goal_{code}")))
         self.fields["coordinators"].queryset = coordinator_queryset()
         self.fields["start_date"].required = False
         for name in GROUP_SIZE_FIELDS:
@@ -77,6 +94,14 @@ class ProgramForm(forms.ModelForm):
                 data_only_for_format=Program.Format.GROUP,
             ),
             Fieldset(_("Confidentiality and coordination"), "confidentiality_terms", "coordinators"),
+            Fieldset(
+                _("Name and goal in other languages (optional)"),
+                HTML(
+                    '<p class="small text-body-secondary">{% load i18n %}'
+                    '{% translate "Participants whose language is given here see the program in it; everyone else sees the original." %}</p>'
+                ),
+                *translated,
+            ),
         )
 
     def clean(self):
@@ -97,7 +122,13 @@ class ProgramForm(forms.ModelForm):
         return cleaned
 
     def program_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PROGRAM_FIELDS if name in self.cleaned_data}
+        data = {name: self.cleaned_data[name] for name in PROGRAM_FIELDS if name in self.cleaned_data}
+        data["translations"] = {
+            code: {"name": self.cleaned_data.get(f"name_{code}", ""), "goal": self.cleaned_data.get(f"goal_{code}", "")}
+            for code, _language in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        }
+        return data
 
     def _post_clean(self):
         # Validation that needs the database lives in the service; the form only checks fields.

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Level
@@ -97,6 +97,9 @@ class Program(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     goal = models.TextField(_("goal"), help_text=_("What should the seniors learn, and what should the organisation get out of it?"))
+    # The name and goal in other languages, if HR gives them: {"de": {"name": …, "goal": …}, …}.
+    # Each reader sees their language's, else the original (programs.services.translations_clean).
+    translations = models.JSONField(_("name and goal in other languages"), default=dict, blank=True)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.ONE_TO_ONE)
     project_brief = models.TextField(
         _("joint project brief"), blank=True, help_text=_("Project-based programs: the kind of project each pair or group works on.")
@@ -175,6 +178,20 @@ class Program(models.Model):
         if self.start_date is None:
             return None
         return self.start_date + relativedelta(months=self.length_months) - datetime.timedelta(days=1)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when HR gave one, else as written."""
+        return self._translated("name") or self.name
+
+    @property
+    def display_goal(self) -> str:
+        return self._translated("goal") or self.goal
+
+    def _translated(self, field: str) -> str:
+        language = (get_language() or "").split("-")[0]
+        entry = (self.translations or {}).get(language) or {}
+        return str(entry.get(field) or "").strip()
 
     @property
     def is_read_only(self) -> bool:

@@ -54,8 +54,8 @@ def _event(meeting, attendees: Iterable, *, cancelled: bool = False) -> Event:
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
     event.add("dtend", meeting.ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"{meeting.title} · {meeting.program.name}")
-    lines = [str(item) for item in meeting.agenda]
+    event.add("summary", f"{meeting.display_title} · {meeting.program.display_name}")
+    lines = meeting.display_agenda
     if meeting.video_link:
         lines.append(meeting.video_link)
     lines.append(current_site_url() + meeting.get_absolute_url())

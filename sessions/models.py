@@ -8,17 +8,19 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from matching.models import Match
+from matching.reasons import render, render_all
 from programs.models import MIN_MEETING_MINUTES, Program, Topic
 
-KICKOFF_AGENDA = [
-    _("Get to know each other"),
-    _("Clarify expectations"),
-    _("Prioritize topics"),
-    _("Agree on format: how often, how long, where, how to reach each other"),
+KICKOFF_AGENDA = [  # English msgids: a meeting's agenda is read in each reader's language
+    gettext_noop("Get to know each other"),
+    gettext_noop("Clarify expectations"),
+    gettext_noop("Prioritize topics"),
+    gettext_noop("Agree on format: how often, how long, where, how to reach each other"),
 ]
 MAX_MEETING_MINUTES = 480  # a working day; a program's own minimum sits between the two
 
@@ -83,6 +85,9 @@ class Meeting(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
+    # The title as data (matching.reasons) when the plan wrote it ("Kickoff", "Month 3"), so each
+    # reader sees it in their own language; `title` keeps the English for search and admin.
+    title_data = models.JSONField(null=True, blank=True, editable=False)
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     month = models.PositiveSmallIntegerField(_("program month"), default=1)
     due_by = models.DateField(_("plan to meet by"), null=True, blank=True)
@@ -136,10 +141,26 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring_sessions:meeting", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (a curriculum title HR wrote stays as written). A
+        title changed since the plan wrote it (in admin, say) is shown as it is now."""
+        if self.title_data:
+            with translation.override(None):
+                planned = render(self.title_data)[:200]
+            if planned == self.title:
+                return render(self.title_data)
+        return self.title
+
+    @property
+    def display_agenda(self) -> list[str]:
+        """The agenda in the reader's language: the plan's items are data (matching.reasons)."""
+        return render_all(self.agenda)
 
     @property
     def ends_at(self) -> datetime.datetime | None:

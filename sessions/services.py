@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from matching.models import Match
+from matching.reasons import render
 from mentoring.models import User
 from notifications.services import Message, notify_many
 from programs.models import Program, Role
@@ -76,10 +79,10 @@ def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
             program=program,
             match=match,
             kind=Meeting.Kind.KICKOFF,
-            title=_("Kickoff"),
+            **_titled({"msg": gettext_noop("Kickoff")}),
             month=1,
             due_by=_month_start(program, 1) + datetime.timedelta(days=13),
-            agenda=[str(item) for item in KICKOFF_AGENDA],
+            agenda=[{"msg": message} for message in KICKOFF_AGENDA],
             duration_minutes=max(minutes, 60),
             lead=junior if peer else None,
         )  # fmt: skip
@@ -91,24 +94,26 @@ def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
             number += 1
             last = month == program.length_months and k == per_month - 1
             retro = last and (item is None or item.topic is None)
-            title = item.title if item else _("Month %(month)s") % {"month": month}
+            # Curriculum titles and notes are HR's words, kept as written; the plan's own words are
+            # data, read in each reader's language (matching.reasons).
+            title: Any = item.title if item else {"msg": gettext_noop("Month %(month)s"), "month": month}
             if per_month > 1:
-                title = f"{title} ({k + 1}/{per_month})"
-            agenda = [_("Topic: %(title)s") % {"title": item.title if item else title}]
+                title = {"msg": "%(title)s (%(k)s/%(of)s)", "title": title, "k": k + 1, "of": per_month}
+            agenda: list[Any] = [{"msg": gettext_noop("Topic: %(title)s"), "title": item.title if item else title}]
             if item and item.notes:
                 agenda.append(item.notes)
             if retro:
                 agenda += [
-                    _("What did each of us learn?"),
-                    _("What worked well, what would we change?"),
-                    _("Which improvement recommendations do we hand in?"),
+                    {"msg": gettext_noop("What did each of us learn?")},
+                    {"msg": gettext_noop("What worked well, what would we change?")},
+                    {"msg": gettext_noop("Which improvement recommendations do we hand in?")},
                 ]
             meetings.append(
                 Meeting(
                     program=program,
                     match=match,
                     kind=Meeting.Kind.RETROSPECTIVE if retro else (Meeting.Kind.GROUP if group_format else Meeting.Kind.ONE_TO_ONE),
-                    title=title,
+                    **_titled(title),
                     topic=item.topic if item else None,
                     month=month,
                     due_by=_month_start(program, month) + datetime.timedelta(days=int(30 * (k + 1) / per_month) - 1),
@@ -128,12 +133,25 @@ def meetings_plan_for_match(*, match: Match) -> list[Meeting]:
     return created
 
 
+def _titled(title: Any) -> dict[str, Any]:
+    """A meeting's `title` (English, for search and admin) and `title_data` (read in each
+    reader's language) from a plain title HR wrote or a reason (matching.reasons)."""
+    if isinstance(title, str):
+        return {"title": title[:200], "title_data": None}
+    with translation.override(None):
+        return {"title": render(title)[:200], "title_data": title}
+
+
 def _group_session(program: Program, month: int, *, match: Match | None) -> Meeting:
     return Meeting(
         program=program, match=match, kind=Meeting.Kind.GROUP, month=month,
-        title=_("Group session, month %(month)s") % {"month": month},
+        **_titled({"msg": gettext_noop("Group session, month %(month)s"), "month": month}),
         due_by=_month_start(program, month + 1) - datetime.timedelta(days=1),
-        agenda=[_("Share what each pair learned"), _("Celebrate successes"), _("Collect improvement ideas")],
+        agenda=[
+            {"msg": gettext_noop("Share what each pair learned")},
+            {"msg": gettext_noop("Celebrate successes")},
+            {"msg": gettext_noop("Collect improvement ideas")},
+        ],
         duration_minutes=program.group_session_minutes,
     )  # fmt: skip
 

@@ -8,7 +8,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Public on purpose: the health probe, the calendar feed and one-click unsubscribe (secret or
 # signed tokens; unknown ones 404).
-PUBLIC = {"healthz": {200, 503}, "mentoring_sessions:feed": {404}, "notifications:unsubscribe": {404}}
+PUBLIC = {
+    "healthz": {200, 503},
+    "mentoring_sessions:feed": {404},
+    "notifications:unsubscribe": {404},
+    "mentoring:language": {405},  # the language switch: a POST from any page, signed in or not (tests/mentoring/test_language.py)
+}
 PROJECT_APPS = {"mentoring", "notifications", "programs", "matching", "sessions", "evaluation", "portal"}
 
 

@@ -86,15 +86,17 @@ def todo_for(*, user: User) -> list[Todo]:
             and member.match.status == Match.Status.CONFIRMED
             and (program.pk, program_month(program=program)) not in done
         ):
-            todos.append(Todo(_("Monthly check-in: %(name)s") % {"name": program.name}, reverse("evaluation:checkin", args=[program.pk])))
+            todos.append(
+                Todo(_("Monthly check-in: %(name)s") % {"name": program.display_name}, reverse("evaluation:checkin", args=[program.pk]))
+            )
         if program.pk in open_surveys and program.pk not in answered:
             todos.append(
-                Todo(_("End-of-program survey: %(name)s") % {"name": program.name}, reverse("evaluation:survey", args=[program.pk]))
+                Todo(_("End-of-program survey: %(name)s") % {"name": program.display_name}, reverse("evaluation:survey", args=[program.pk]))
             )
     # Times the partner offered wait for this person's pick (one query, however many pairs).
     todos += [
         Todo(
-            _("Pick a time: %(meeting)s (%(program)s)") % {"meeting": meeting.title, "program": meeting.program.name},
+            _("Pick a time: %(meeting)s (%(program)s)") % {"meeting": meeting.display_title, "program": meeting.program.display_name},
             meeting.get_absolute_url(),
         )
         for meeting in times_to_pick(user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -19,7 +20,7 @@ PROGRAM_FIELDS = (
     "name", "goal", "format", "project_brief", "start_date", "length_months", "meeting_cadence", "min_meeting_minutes",
     "group_session_cadence", "group_session_minutes", "confidentiality_terms", "target_juniors", "target_seniors",
     "junior_max_level", "senior_min_level", "group_juniors_min", "group_juniors_max", "group_seniors_min",
-    "group_seniors_max", "open_for_applications",
+    "group_seniors_max", "open_for_applications", "translations",
 )  # fmt: skip
 # Changing who may take part or how they meet is refused once people have applied on those terms.
 STRUCTURAL_FIELDS = {"format", "junior_max_level", "senior_min_level", "length_months", "meeting_cadence", "min_meeting_minutes"}
@@ -67,8 +68,30 @@ def topic_update(*, topic: Topic, name: str, category: str, description: str, is
 
 
 # --- programs ------------------------------------------------------------------------------
+def translations_clean(value: object) -> dict[str, dict[str, str]]:
+    """A program's name and goal in other languages: only offered languages other than the
+    default, only a name (at most 150 characters) and a goal, empty entries dropped."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError({"translations": _("The translations must map a language to a name and a goal.")})
+    offered = {code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE}
+    cleaned: dict[str, dict[str, str]] = {}
+    for code, entry in value.items():
+        if code not in offered or not isinstance(entry, dict) or set(entry) - {"name", "goal"}:
+            raise ValidationError({"translations": _("Unknown language or field in the translations: %(code)s.") % {"code": code}})
+        name, goal = (" ".join(str(entry.get("name") or "").split()), str(entry.get("goal") or "").strip())
+        if len(name) > 150:
+            raise ValidationError({"translations": _("A translated name has at most 150 characters.")})
+        kept = {key: text for key, text in (("name", name), ("goal", goal)) if text}
+        if kept:
+            cleaned[code] = kept
+    return cleaned
+
+
 def _validated(program: Program) -> Program:
     # Constraint checks come next, worded for people; the database enforces them too.
+    program.translations = translations_clean(program.translations)
     program.full_clean(exclude=["created_by"], validate_constraints=False)
     if program.junior_max_level >= program.senior_min_level:
         raise ValidationError(

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from evaluation.models import Recommendation
 from evaluation.services import checkin_submit, recommendation_submit
@@ -38,13 +39,17 @@ def test_asking_hr_to_reach_out_mails_the_programs_coordinators_at_once(client, 
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[hr.email]]  # the digest's recipients: coordinators who may act as HR
     message = mail.outbox[0]
-    assert message.subject == f"{junior.get_full_name()} asks HR to reach out ({program.name})"
+    with translation.override("de"):  # the recipient's language, whoever triggered the mail
+        expected = gettext("%(person)s asks HR to reach out (%(program)s)") % {"person": junior.get_full_name(), "program": program.name}
+    assert message.subject == expected
     assert junior.email in message.body
     assert reverse("evaluation:dashboard", args=[program.pk]) + "?status=reach_out" in message.body
     html = message.alternatives[0][0]
     for part in (message.subject, message.body, html):  # the comment, pulse and challenges stay in the product
         assert SECRET not in part and "pulse" not in part.lower() and "lack of time" not in part.lower()
-    assert '<html lang="de">' in html and "essential" in message.body
+    with translation.override("de"):
+        essential = gettext("This message is essential to your program and cannot be switched off.")
+    assert '<html lang="de">' in html and essential in message.body
     assert other_hr.email not in [m.to[0] for m in mail.outbox]
 
 
@@ -78,7 +83,11 @@ def test_leadership_answer_reaches_the_authors_with_status_and_outcome(client, h
         assert client.post(board, adopted).status_code == 302
         client.post(board, adopted)  # a double submit: the same answer is one mail per author
     assert sorted(m.to[0] for m in mail.outbox) == sorted([junior.email, senior.email])
-    assert mail.outbox[0].subject == "Your recommendation “Dev containers”: Under review"
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert by_person[junior.email].subject == "Your recommendation “Dev containers”: Under review"
+    with translation.override("de"):  # the senior reads German, whoever answered
+        german = gettext("Your recommendation “%(title)s”: %(status)s") % {"title": "Dev containers", "status": gettext("Under review")}
+    assert by_person[senior.email].subject == german != by_person[junior.email].subject
     mail.outbox.clear()
     answer = {
         "recommendation": item.pk, "status": "adopted", "leadership_response": "Funded for every team.",

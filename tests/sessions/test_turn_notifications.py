@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import dateformat, translation
+from django.utils.translation import gettext
 
 from notifications.models import Notification
 from sessions.models import Meeting
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def german(when):
     with translation.override("de"):
-        return dateformat.format(when.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo")), "l j F Y, H:i")
+        return dateformat.format(when.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo")), gettext("l j F Y, H:i"))  # German order
 
 
 def offer(meeting, by, *days, **extra):
@@ -38,14 +39,17 @@ def test_offering_times_mails_the_partner_once_per_offer(pair, django_capture_on
         offer(kickoff, junior, 4, 3, location="Room 4")  # the same offer again: a double submit
     assert [m.to for m in mail.outbox] == [[senior.email]]  # the proposer is not told their own offer
     message = mail.outbox[0]
-    assert message.subject == "Pick a time: Kickoff"
+    with translation.override("de"):  # all in the recipient's language, the kickoff's title too
+        subject = gettext("Pick a time: %(title)s") % {"title": gettext("Kickoff")}
+        essential, pick = gettext("This message is essential to your program and cannot be switched off."), gettext("Pick a time")
+    assert message.subject == subject
     for day in (3, 4):  # both times, in the recipient's own language and time zone
         assert f"- {german(soon(day))} (Asia/Tokyo)" in message.body
     assert junior.get_full_name() in message.body and "Room 4" in message.body
     assert reverse("mentoring_sessions:meeting", args=[kickoff.pk]) in message.body
-    assert "essential" in message.body  # cannot be switched off: the pair cannot meet without it
+    assert essential in message.body  # cannot be switched off: the pair cannot meet without it
     html = message.alternatives[0][0]
-    assert '<html lang="de">' in html and "Pick a time</a>" in html
+    assert '<html lang="de">' in html and f"{pick}</a>" in html
     with django_capture_on_commit_callbacks(execute=True):
         offer(kickoff, junior, 5, location="Room 4")  # a new round: told again
     assert len(mail.outbox) == 2 and german(soon(5)) in mail.outbox[1].body and german(soon(3)) not in mail.outbox[1].body
