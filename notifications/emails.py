@@ -76,7 +76,13 @@ def _render(notification) -> EmailMultiAlternatives | None:
     kind = registry.kind(notification.kind)
     if not notification.recipient.is_active:
         return None  # they left (deactivated) after the mail was written: it no longer makes sense
-    built = kind.build(notification)
+    # What the builder makes (a calendar invitation's summary and agenda, say) is in the
+    # recipient's language and time zone too, like the mail around it.
+    with (
+        translation.override(notification.recipient.language or settings.LANGUAGE_CODE),
+        timezone.override(notification.recipient.timezone or settings.TIME_ZONE),
+    ):
+        built = kind.build(notification)
     if built is None:
         return None
     context, attachments = built
