@@ -145,7 +145,7 @@ def journey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meetings = list(Meeting.objects.filter(match=member.match, status=Meeting.Status.HELD).select_related("topic").order_by("starts_at"))
     logs = {log.meeting_id: log for log in SessionLog.objects.filter(meeting__in=meetings, author=request.user)}
     entries = [(meeting, logs.get(meeting.pk)) for meeting in meetings]
-    topics = sorted({m.topic.name for m in meetings if m.topic})
+    topics = sorted({m.topic.display_name for m in meetings if m.topic})
     context = {
         "program": program,
         "member": member,

@@ -20,7 +20,7 @@ def test_participant_pages_have_a_breadcrumb_back_to_the_program(client, junior,
     client.force_login(junior)
     response = client.get(reverse(name, args=[match.program.pk]))
     assert response.status_code == 200
-    nav = re.search(r'<nav aria-label="breadcrumb">(.*?)</nav>', response.content.decode(), re.S)
+    nav = re.search(r'<nav aria-label="Breadcrumb">(.*?)</nav>', response.content.decode(), re.S)
     assert nav, "no breadcrumb"
     crumbs = nav.group(1)
     assert f'href="{reverse("portal:programs")}"' in crumbs
