@@ -30,6 +30,21 @@ from sessions.models import ActionItem, Meeting, Note, SessionLog
 from sessions.services import action_item_add, meeting_confirm_time, meeting_log, meeting_propose_times, note_add
 
 DEMO_PROGRAM_NAME = "Engineering leadership learns from juniors"
+# HR gave the demo program's name and goal in the company's other languages (README: Languages).
+DEMO_PROGRAM_TRANSLATIONS = {
+    "de": {
+        "name": "Die Technik-Führung lernt von Juniors",
+        "goal": "Die Führungskräfte der Technik lernen von jungen Kolleg:innen, wie heute mit Tools, KI und Remote-Arbeit gearbeitet wird.",
+    },
+    "fr": {
+        "name": "La direction technique apprend des juniors",
+        "goal": "Les responsables techniques apprennent des jeunes collègues comment on travaille aujourd'hui avec les outils, l'IA et le télétravail.",
+    },
+    "es": {
+        "name": "La dirección técnica aprende de los juniors",
+        "goal": "Los responsables técnicos aprenden de sus colegas jóvenes cómo se trabaja hoy con herramientas, IA y trabajo en remoto.",
+    },
+}
 
 # email, decision (None = leave for HR), motivation, hopes, topics (name → 1..3), extra
 APPLICANTS: list[tuple[str, str | None, str, str, dict[str, int], dict[str, Any]]] = [
@@ -171,7 +186,9 @@ def seed_demo_program(*, hr: User) -> str:
     # weeks, matching a month before the start, pairs confirmed and the program live since.
     with _story(_days_ago(77, 9)):
         program = program_create_from_template(
-            template_key="tech", created_by=hr, data={"start_date": start, "open_for_applications": True}
+            template_key="tech",
+            created_by=hr,
+            data={"start_date": start, "open_for_applications": True, "translations": DEMO_PROGRAM_TRANSLATIONS},
         )
     program.refresh_from_db()  # its story date, for later saves to keep
     with _story(_days_ago(76, 9)):
