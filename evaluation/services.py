@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matching.models import Match
@@ -139,14 +139,21 @@ BUILT_IN = [
 ]
 
 
+def _built_in_english() -> list[tuple[str, str, str]]:
+    with translation.override(None):
+        return [(key, kind, str(text)) for key, kind, text in BUILT_IN]
+
+
 def survey_prepare(*, program: Program) -> Survey:
     """The program's survey with the built-in questions, created on first call."""
     survey, created = Survey.objects.get_or_create(program=program)
     if created:
         Question.objects.bulk_create(
             [
-                Question(survey=survey, order=index * 10, key=key, kind=kind, text=str(text), required=kind != Question.Kind.TOPICS)
-                for index, (key, kind, text) in enumerate(BUILT_IN)
+                # In English, the catalog's msgid: each participant reads it in their language
+                # (Question.display_text); questions HR adds stay as written.
+                Question(survey=survey, order=index * 10, key=key, kind=kind, text=english, required=kind != Question.Kind.TOPICS)
+                for index, (key, kind, english) in enumerate(_built_in_english())
             ]
         )
     return survey

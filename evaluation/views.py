@@ -179,14 +179,14 @@ def results_table(results: selectors.SurveyFigures) -> list[list[Any]]:
     for cells in results.own:
         question = cells[0].question
         if question.kind == question.Kind.SCALE:
-            rows.append([_("%(question)s (1–5)") % {"question": question.text}, *[shown(cell, "average") for cell in cells]])
+            rows.append([_("%(question)s (1–5)") % {"question": question.display_text}, *[shown(cell, "average") for cell in cells]])
         elif question.kind == question.Kind.YESNO:
-            rows.append([_("%(question)s (%% yes)") % {"question": question.text}, *[shown(cell, "yes_share") for cell in cells]])
+            rows.append([_("%(question)s (%% yes)") % {"question": question.display_text}, *[shown(cell, "yes_share") for cell in cells]])
         elif question.kind == question.Kind.CHOICE:
             for option in question.choices:
                 rows.append(
                     [
-                        _("%(question)s: %(option)s") % {"question": question.text, "option": option},
+                        _("%(question)s: %(option)s") % {"question": question.display_text, "option": option},
                         *["" if cell.hidden else dict(cell.counts).get(option, 0) for cell in cells],
                     ]
                 )
