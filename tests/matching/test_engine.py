@@ -1,6 +1,5 @@
-"""The engine against brute force: exact for both objectives, never an illegal pair."""
-
-import itertools
+"""The pair engine against brute force: exact for both objectives, never an illegal pair (groups:
+test_group_engine.py)."""
 
 import numpy as np
 import pytest
@@ -8,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from matching.engine import GroupLimits, greedy_pairs, solve_groups, solve_pairs
+from matching.engine import greedy_pairs, solve_pairs
 
 
 def brute_force(scores, allowed, objective):
@@ -95,56 +94,3 @@ def test_same_input_same_result():
     scores = np.round(rng.random((60, 50)) * 10)  # many ties
     allowed = rng.random((60, 50)) > 0.3
     assert solve_pairs(scores, allowed) == solve_pairs(scores.copy(), allowed.copy())
-
-
-def brute_force_groups(scores, allowed, limits):
-    """Best (juniors placed, score) over every assignment of people to groups."""
-    n_j, n_s = scores.shape
-    best = (0, 0.0)
-    max_groups = min(n_s // limits.seniors_min, n_j // limits.juniors_min)
-    for groups in range(1, max_groups + 1):
-        for senior_labels in itertools.product(range(-1, groups), repeat=n_s):
-            for junior_labels in itertools.product(range(-1, groups), repeat=n_j):
-                ok, placed, total = True, 0, 0.0
-                for g in range(groups):
-                    seniors = [s for s in range(n_s) if senior_labels[s] == g]
-                    juniors = [j for j in range(n_j) if junior_labels[j] == g]
-                    if not (
-                        limits.seniors_min <= len(seniors) <= limits.seniors_max
-                        and limits.juniors_min <= len(juniors) <= limits.juniors_max
-                    ):
-                        ok = False
-                        break
-                    if not all(allowed[j, s] for j in juniors for s in seniors):
-                        ok = False
-                        break
-                    placed += len(juniors)
-                    total += sum(scores[j, s] for j in juniors for s in seniors)
-                if ok and (placed, total) > best:
-                    best = (placed, total)
-    return best
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_groups_are_optimal_on_small_instances(seed):
-    rng = np.random.default_rng(seed)
-    scores = np.round(rng.random((5, 2)) * 10)
-    allowed = rng.random((5, 2)) > 0.2
-    limits = GroupLimits(juniors_min=2, juniors_max=3, seniors_min=1, seniors_max=2)
-    result = solve_groups(scores, allowed, limits)
-    assert result.proven_optimal
-    placed = sum(len(g.juniors) for g in result.groups)
-    total = sum(scores[j, s] for g in result.groups for j in g.juniors for s in g.seniors)
-    assert (placed, pytest.approx(total)) == brute_force_groups(scores, allowed, limits)
-    for group in result.groups:
-        assert limits.juniors_min <= len(group.juniors) <= limits.juniors_max
-        assert limits.seniors_min <= len(group.seniors) <= limits.seniors_max
-        assert all(allowed[j, s] for j in group.juniors for s in group.seniors)
-    everyone = [j for g in result.groups for j in g.juniors] + [100 + s for g in result.groups for s in g.seniors]
-    assert len(everyone) == len(set(everyone))
-
-
-def test_group_limits_are_checked():
-    with pytest.raises(ValueError, match="invalid group limits"):
-        GroupLimits(juniors_min=5, juniors_max=4)
-    assert solve_groups(np.ones((2, 1)), np.ones((2, 1), bool), GroupLimits()).groups == []
