@@ -94,7 +94,7 @@ def slot_labels() -> list[dict[str, Any]]:
     labels = []
     for slot in TIME_SLOTS:
         day, _sep, part = slot.partition("_")
-        labels.append({"msg": SLOT_PHRASES[part], "day": {"t": days[day]}})
+        labels.append({"msg": SLOT_PHRASES[part], "day": {"t": days[day], "name": True}})
     return labels
 
 
@@ -194,7 +194,7 @@ def load_problem(
     juniors = _side(junior_rows, len(topics), language_index, when)
     seniors = juniors if peer else _side(senior_rows, len(topics), language_index, when)
     with translation.override(None):  # the English names are the catalog's msgids
-        language_names = [{"t": str(label)} for _code, label in languages]
+        language_names = [{"t": str(label), "name": True} for _code, label in languages]
     labels = Labels(topics=[name for _pk, name in topics], slots=slot_labels(), languages=language_names)
 
     # Each application's place: (side, row). Topics and "rather not" lists come by application.

@@ -4,7 +4,8 @@ The engine and the services store reasons as data, never as sentences in the lan
 ran the matching: {"msg": <English msgid>, <param>: <value>, …}, where a value is plain text (a
 person's name, kept as written), a number, {"t": <catalog text>} (translated: a built-in topic, a
 time slot, a language), {"list": [...]} (joined with the reader's "and"), or another reason.
-`{"msg", "plural", "n"}` picks the plural form. Reasons stored as plain strings by older runs are
+`{"msg", "plural", "n"}` picks the plural form; `{"t", "name": True}` is a weekday or language
+name, in lower case where the reader's language writes it so mid-sentence. Reasons stored as plain strings by older runs are
 shown as they are.
 """
 
@@ -20,6 +21,17 @@ def _inline(name: str) -> str:
     """A topic name inside an English sentence: "Remote work" → "remote work", "AI tools" stays.
     Other languages keep the name's own capitals (German nouns, for one)."""
     if (get_language() or "en").startswith("en") and len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+# Languages that write weekday and language names in lower case inside a sentence ("mardi",
+# "español"); English and German keep their capitals.
+LOWER_CASE_NAMES = {"fr", "es"}
+
+
+def _name_in_sentence(name: str) -> str:
+    if (get_language() or "en").split("-")[0] in LOWER_CASE_NAMES and name[:1].isupper() and name[1:2].islower():
         return name[0].lower() + name[1:]
     return name
 
@@ -53,6 +65,8 @@ def render(item: Any) -> str:
             return text % params if params else text
         if "t" in item:
             translated = gettext(item["t"]) if item["t"] else item["t"]
+            if item.get("name"):  # a weekday or a language
+                return _name_in_sentence(translated)
             return _inline(translated) if item.get("inline") else translated
         if "list" in item:
             return join([render(part) for part in item["list"]])

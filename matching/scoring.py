@@ -328,6 +328,10 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def _label_text(label: Any) -> Any:
+    return label.get("t") if isinstance(label, dict) else label
+
+
 def _msg(message: str, **params: Any) -> dict[str, Any]:
     return {"msg": message, **params}
 
@@ -374,7 +378,7 @@ def explain_pairs(
         if gaps[k] >= 1:
             reasons.append(_msg(gettext_noop("%(hours)s h time difference"), hours=round(gaps[k], 2)))
         languages = [t for t, both in enumerate(shared[k]) if both]
-        if languages and not (len(languages) == 1 and labels.languages[languages[0]] == {"t": "English"}):
+        if languages and not (len(languages) == 1 and _label_text(labels.languages[languages[0]]) == "English"):
             reasons.append(_msg(gettext_noop("can meet in %(languages)s"), languages=[labels.languages[t] for t in languages]))
         if chemistry[k] >= 0.8:
             reasons.append(_msg(gettext_noop("similar working styles")))

@@ -1,6 +1,7 @@
 """Reasons are stored as data and read in the reader's language (matching.reasons)."""
 
 from django.utils import translation
+from django.utils.translation import gettext
 
 from matching.reasons import join, render, render_all
 
@@ -38,3 +39,17 @@ def test_topic_names_keep_their_capitals_outside_english():
 def test_numbers_follow_the_reader_s_locale():
     with translation.override("de"):
         assert render({"msg": "%(hours)s h time difference", "hours": 5.5}).startswith("5,5")
+
+
+def test_weekday_and_language_names_are_lower_case_mid_sentence_where_the_language_says_so():
+    slot = {"msg": "%(day)s mornings", "day": {"t": "Tuesday", "name": True}}
+    meet = {"msg": "can meet in %(languages)s", "languages": [{"t": "Spanish", "name": True}]}
+    with translation.override("en"):
+        assert render(slot) == "Tuesday mornings" and render(meet) == "can meet in Spanish"
+    with translation.override("de"):
+        assert gettext("Tuesday") in render(slot)  # German keeps its capitals
+    for code in ("fr", "es"):
+        with translation.override(code):
+            day, language = gettext("Tuesday"), gettext("Spanish")
+            assert day[0].lower() + day[1:] in render(slot) and day not in render(slot)
+            assert language[0].lower() + language[1:] in render(meet)
