@@ -135,7 +135,7 @@ def test_column_generation_bound_holds_for_every_grouping(seed, monkeypatch):
     """With the whole model switched off, the run prices its columns in; the bound it reports must
     be at least the true optimum, and the gap must be what that bound says."""
     monkeypatch.setattr(group_engine, "FULL_MODEL_CELLS", 0)
-    monkeypatch.setattr(group_engine, "CANDIDATES_PER_SET", 1)  # start from too few juniors per set
+    monkeypatch.setattr(group_engine.columns, "CANDIDATES_PER_SET", 1)  # start from too few juniors per set
     rng = np.random.default_rng(200 + seed)
     scores = np.round(rng.random((5, 3)) * 10)
     allowed = rng.random((5, 3)) > 0.2
