@@ -103,7 +103,7 @@ def _build(size: int, rng: random.Random):
         ]
     )
     program = Program.objects.create(name=f"Benchmark {size}", goal="benchmark", status=Program.Status.MATCHING, created_by=hr)
-    topics = list(Topic.objects.values_list("pk", flat=True))
+    topics = list(Topic.objects.order_by("pk").values_list("pk", flat=True))  # a fixed order: PostgreSQL has none without it
     applications = []
     for person, role in [(p, "junior") for p in juniors] + [(p, "senior") for p in seniors]:
         applications.append(
