@@ -328,6 +328,35 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, n: int) -> dict[str, Any]:
+    """A plural reason: marked for translation by this name (makemessages extracts both forms as
+    one entry), read with the right form for `n` by matching.reasons."""
+    return {"msg": singular, "plural": plural, "n": n}
+
+
+def _some(cause: str, count: int, *, senior: bool) -> dict[str, Any]:
+    """ "3 seniors ruled out …": one cause of an unmatched person's reason, counted."""
+    if cause == "ruled_out":
+        if senior:
+            return ngettext(
+                "%(count)d senior ruled out (reporting chain or an exclusion)",
+                "%(count)d seniors ruled out (reporting chain or an exclusion)",
+                count,
+            )
+        return ngettext(
+            "%(count)d junior ruled out (reporting chain or an exclusion)",
+            "%(count)d juniors ruled out (reporting chain or an exclusion)",
+            count,
+        )
+    if cause == "level":
+        if senior:
+            return ngettext("%(count)d senior not enough levels apart", "%(count)d seniors not enough levels apart", count)
+        return ngettext("%(count)d junior not enough levels apart", "%(count)d juniors not enough levels apart", count)
+    if senior:
+        return ngettext("%(count)d senior without a shared language", "%(count)d seniors without a shared language", count)
+    return ngettext("%(count)d junior without a shared language", "%(count)d juniors without a shared language", count)
+
+
 def _label_text(label: Any) -> Any:
     return label.get("t") if isinstance(label, dict) else label
 
@@ -434,30 +463,7 @@ def why_unmatched(
         for cause, count in counts:
             if count == other_count:
                 return _msg(everyone[cause][0 if senior else 1])
-        some = {
-            "ruled_out": (
-                (
-                    gettext_noop("%(count)d senior ruled out (reporting chain or an exclusion)"),
-                    gettext_noop("%(count)d seniors ruled out (reporting chain or an exclusion)"),
-                ),
-                (
-                    gettext_noop("%(count)d junior ruled out (reporting chain or an exclusion)"),
-                    gettext_noop("%(count)d juniors ruled out (reporting chain or an exclusion)"),
-                ),
-            ),
-            "level": (
-                (gettext_noop("%(count)d senior not enough levels apart"), gettext_noop("%(count)d seniors not enough levels apart")),
-                (gettext_noop("%(count)d junior not enough levels apart"), gettext_noop("%(count)d juniors not enough levels apart")),
-            ),
-            "language": (
-                (gettext_noop("%(count)d senior without a shared language"), gettext_noop("%(count)d seniors without a shared language")),
-                (gettext_noop("%(count)d junior without a shared language"), gettext_noop("%(count)d juniors without a shared language")),
-            ),
-        }
-        parts = []
-        for cause, count in counts:
-            one, many = some[cause][0 if senior else 1]
-            parts.append({"msg": one, "plural": many, "n": count})
+        parts = [_some(cause, count, senior=senior) for cause, count in counts]
         joined = {"msg": "; ".join(f"%({key})s" for key in "abc"[: len(parts)]), **dict(zip("abc", parts, strict=False))}
         return _msg(gettext_noop("no allowed partner: %(causes)s"), causes=joined)
     if objective == "score" and not positive_partner:

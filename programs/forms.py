@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import HR_GROUP_NAME, Department, Level, User
@@ -97,8 +99,10 @@ class ProgramForm(forms.ModelForm):
             Fieldset(
                 _("Name and goal in other languages (optional)"),
                 HTML(
-                    '<p class="small text-body-secondary">{% load i18n %}'
-                    '{% translate "Participants whose language is given here see the program in it; everyone else sees the original." %}</p>'
+                    format_html(
+                        '<p class="small text-body-secondary">{}</p>',
+                        gettext("Participants whose language is given here see the program in it; everyone else sees the original."),
+                    )
                 ),
                 *translated,
             ),

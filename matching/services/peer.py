@@ -16,6 +16,7 @@ from programs.models import Program, Role
 from .. import peer
 from ..models import Match, MatchingConfig, PairRule
 from ..problem import Problem
+from ..scoring import ngettext  # a plural reason (data), not Django's ngettext
 from .common import peer_explanations
 from .runs import FORMATS, PINNED, Proposals
 
@@ -75,13 +76,7 @@ def _why_unmatched(problem: Problem, row: int, *, positive_partner: bool, object
         if count == others:
             return {"msg": gettext_noop("no allowed partner: everyone else is %(cause)s"), "cause": {"msg": text}}
     listed = [
-        {
-            "msg": gettext_noop("%(count)d person %(cause)s"),
-            "plural": gettext_noop("%(count)d people %(cause)s"),
-            "n": count,
-            "cause": {"msg": text},
-        }
-        for count, text in causes
+        {**ngettext("%(count)d person %(cause)s", "%(count)d people %(cause)s", count), "cause": {"msg": text}} for count, text in causes
     ]
     joined = {"msg": "; ".join(f"%({key})s" for key in "abc"[: len(listed)]), **dict(zip("abc", listed, strict=False))}
     return {"msg": gettext_noop("no allowed partner: %(causes)s"), "causes": joined}

@@ -53,3 +53,14 @@ def test_weekday_and_language_names_are_lower_case_mid_sentence_where_the_langua
             day, language = gettext("Tuesday"), gettext("Spanish")
             assert day[0].lower() + day[1:] in render(slot) and day not in render(slot)
             assert language[0].lower() + language[1:] in render(meet)
+
+
+def test_plural_reasons_are_one_catalog_entry_and_read_in_the_right_form():
+    """scoring.ngettext marks both forms as one entry (makemessages extracts them together)."""
+    from matching.scoring import ngettext as plural_reason
+
+    reason = plural_reason("%(count)d senior without a shared language", "%(count)d seniors without a shared language", 3)
+    with translation.override("de"):
+        german = render(reason)
+        assert german == translation.ngettext(reason["msg"], reason["plural"], 3) % {"count": 3}
+    assert german != "3 seniors without a shared language"
