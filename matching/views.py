@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
@@ -147,8 +148,13 @@ def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Matching done in %(ms)s ms: %(n)s proposal(s), %(u)s person(s) without a match.")
-            % {"ms": result.duration_ms, "n": result.matches_made, "u": len(result.unmatched)},
+            _("Matching done in %(ms)s ms: %(proposals)s, %(unmatched)s.")
+            % {
+                "ms": result.duration_ms,
+                "proposals": ngettext("%(n)s proposal", "%(n)s proposals", result.matches_made) % {"n": result.matches_made},
+                "unmatched": ngettext("%(n)s person without a match", "%(n)s people without a match", len(result.unmatched))
+                % {"n": len(result.unmatched)},
+            },
         )
     return _back(program, request)
 
@@ -197,7 +203,15 @@ def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("%(n)s match(es) offered; the people have been told and can accept or decline.") % {"n": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s match offered; the people have been told and can accept or decline.",
+                "%(n)s matches offered; the people have been told and can accept or decline.",
+                count,
+            )
+            % {"n": count},
+        )
     return _back(program, request)
 
 

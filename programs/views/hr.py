@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.access import hr_required
@@ -207,7 +208,8 @@ def invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             flash_errors(request, exc)
         else:
             if result.invited:
-                messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(result.invited)})
+                sent = len(result.invited)
+                messages.success(request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", sent) % {"n": sent})
             for person, reason in result.skipped:
                 messages.warning(request, _("%(name)s was not invited: %(reason)s.") % {"name": person.get_full_name(), "reason": reason})
             return redirect("programs:invite", pk=program.pk)
@@ -238,7 +240,7 @@ def application_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 message=bulk.cleaned_data["message"],
             )
-            messages.success(request, _("%(n)s application(s) updated.") % {"n": decided})
+            messages.success(request, ngettext("%(n)s application updated.", "%(n)s applications updated.", decided) % {"n": decided})
             for problem in problems:
                 messages.warning(request, problem)
         else:

@@ -53,7 +53,7 @@ def test_hr_matches_and_both_sides_accept(sign_in, hr, screenshot_dir):
     expect(card).to_contain_text("different departments")
     hr_page.screenshot(path=screenshot_dir / "20-matching-proposals.png", full_page=True)
     hr_page.get_by_role("button", name="Approve all and offer").click()
-    expect(hr_page.get_by_text("2 match(es) offered")).to_be_visible()
+    expect(hr_page.get_by_text("2 matches offered")).to_be_visible()
 
     junior_page = sign_in(junior)
     junior_page.get_by_role("link", name=re.compile("Please answer")).click()

@@ -38,7 +38,7 @@ def test_program_from_template_to_accepted_volunteers(sign_in, live_server, hr, 
     hr_page.get_by_label("Selma Ortiz").check()
     hr_page.get_by_label("Personal message (optional)").fill("Your perspective would help our leaders.")
     hr_page.get_by_role("button", name="Send invitations").click()
-    expect(hr_page.get_by_text("2 invitation(s) sent.")).to_be_visible()
+    expect(hr_page.get_by_text("2 invitations sent.")).to_be_visible()
     hr_page.screenshot(path=screenshot_dir / "12-invitations.png", full_page=True)
 
     # The junior accepts the invitation and applies.

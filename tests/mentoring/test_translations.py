@@ -26,12 +26,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def fresh_catalogs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("locale")
-    shutil.copytree(ROOT / "locale", folder, dirs_exist_ok=True)
-    with override_settings(LOCALE_PATHS=[str(folder)]), pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
+    """makemessages on a copy of the code: it writes temporary files next to the templates it
+    reads, which must not race another test process doing the same in the real tree."""
+    copy = tmp_path_factory.mktemp("code") / "src"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*IGNORE, ".git", "*.mo", "__pycache__", "*.sqlite3"))
+    with override_settings(LOCALE_PATHS=[str(copy / "locale")]), pytest.MonkeyPatch.context() as patch:
+        patch.chdir(copy)
         call_command("makemessages", locale=OFFERED, ignore_patterns=IGNORE, add_location="file", no_obsolete=True, verbosity=0)
-    return {code: folder / code / "LC_MESSAGES" / "django.po" for code in OFFERED}
+    return {code: copy / "locale" / code / "LC_MESSAGES" / "django.po" for code in OFFERED}
 
 
 def test_the_offered_languages_are_german_french_and_spanish():
