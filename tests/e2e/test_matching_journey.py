@@ -45,7 +45,7 @@ def test_hr_matches_and_both_sides_accept(sign_in, hr, screenshot_dir):
     hr_page.goto(hr_page.url.rstrip("/") + f"/hr/programs/{program.pk}/")
     hr_page.get_by_role("link", name="Matching").click()
     hr_page.get_by_role("button", name="Run matching").click()
-    expect(hr_page.get_by_text(re.compile(r"Matching done in \d+ ms: 2 proposal\(s\)"))).to_be_visible()
+    expect(hr_page.get_by_text(re.compile(r"Matching done in \d+ ms: 2 proposals,"))).to_be_visible()
     # Jo reports to Lars: the engine pairs Jo with Vera and explains why.
     card = hr_page.locator(".match-card").filter(has_text="Jo Nguyen")
     expect(card).to_contain_text("Vera Patel")
@@ -53,7 +53,7 @@ def test_hr_matches_and_both_sides_accept(sign_in, hr, screenshot_dir):
     expect(card).to_contain_text("different departments")
     hr_page.screenshot(path=screenshot_dir / "20-matching-proposals.png", full_page=True)
     hr_page.get_by_role("button", name="Approve all and offer").click()
-    expect(hr_page.get_by_text("2 matches offered")).to_be_visible()
+    expect(hr_page.get_by_text("2 matches offered; the people")).to_be_visible()
 
     junior_page = sign_in(junior)
     junior_page.get_by_role("link", name=re.compile("Please answer")).click()
