@@ -16,6 +16,7 @@ from programs.services import ensure_editable
 
 from ..models import DEFAULT_WEIGHTS, MatchingConfig
 from ..problem import Problem, load_problem
+from ..reasons import join
 from ..scoring import COMPONENTS
 
 RUNNABLE = {Program.Status.MATCHING, Program.Status.ACTIVE}
@@ -72,12 +73,6 @@ def _pair_explanation(problem: Problem, j: int, s: int, *, prefix: list[Any] | N
     return data
 
 
-def _and_join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
-
-
 TAUGHT_TOPICS = 3  # topics named per direction
 
 
@@ -130,9 +125,7 @@ def peer_refusal_reasons(problem: Problem, a: int, b: int) -> list[str]:
             generations = problem.generations if problem.generations is not None else np.full(len(pool), -1)
             silent = [pool.names[row] for row in (a, b) if generations[row] < 0]
             if silent:
-                reasons.append(
-                    _("this program pairs people of different generations, and %(names)s stated none") % {"names": _and_join(silent)}
-                )
+                reasons.append(_("this program pairs people of different generations, and %(names)s stated none") % {"names": join(silent)})
             else:
                 reasons.append(_("they are of the same generation"))
         else:
